@@ -1,0 +1,242 @@
+// The routing core: a deterministic state machine that owns every agent, interaction, queue and
+// customer journey, and decides who handles what. It knows nothing of sockets, JSON, YAML or
+// clocks: it applies plain Commands at the timestamps it is given and appends the Events they
+// cause. The same commands at the same timestamps give the same state and the same events, bit
+// for bit, which makes it replayable from a journal and runnable under a simulator.
+//
+// Thread contract: not thread-safe. One thread (the runtime's core thread, a test, or the
+// simulator) owns a Core and calls everything on it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <memory_resource>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/common/symbol_table.h"
+#include "engine/core/agent_pools.h"
+#include "engine/core/journey_store.h"
+#include "engine/core/linked_policy.h"
+#include "engine/core/queue_runtime.h"
+#include "engine/core/records.h"
+#include "engine/core/timer_queue.h"
+#include "switchboard/command.h"
+#include "switchboard/event.h"
+#include "switchboard/result.h"
+#include "switchboard/views.h"
+
+namespace sb::core {
+
+// Bounds on what clients may make the core hold. Exceeding one is a LimitExceeded error.
+struct CoreLimits {
+  std::size_t max_agents = 200'000;
+  std::size_t max_live_interactions = 2'000'000;
+  std::size_t max_id_length = 128;
+  std::size_t max_string_length = 256;
+  std::size_t max_attributes = 64;
+  std::size_t max_skills = 128;
+  std::size_t max_languages = 32;
+  // Ended interactions are kept this many / this long, so that retried creates stay idempotent
+  // and their outcome can still be read.
+  std::size_t retained_ended = 200'000;
+  Duration ended_retention = std::chrono::hours(24);
+};
+
+// How best_agent searches: through the pools (production), or by scoring every agent (the
+// reference the benchmark and the property tests compare against).
+enum class MatchStrategy { Indexed, Naive };
+
+struct CoreCounts {
+  std::size_t agents = 0;
+  std::size_t live_interactions = 0;
+  std::size_t retained_interactions = 0;
+  std::size_t waiting = 0;
+  std::size_t offered = 0;
+  std::size_t assigned = 0;
+  std::size_t wrap_up = 0;
+  std::size_t customers = 0;
+  std::size_t timers = 0;
+  std::uint64_t commands_applied = 0;
+  std::uint64_t commands_rejected = 0;
+};
+
+class Core {
+ public:
+  explicit Core(CoreLimits limits = {});
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
+
+  // Fires every timer due at or before `now`, then applies `command` at `now`. On success the
+  // state changed as the command says and its events were appended to `events`; on failure
+  // nothing changed (timers that fell due still fired) and the error names the field.
+  // `now` must not go backwards.
+  Result<Reply> apply(const Command& command, Timestamp now, std::vector<Event>& events);
+
+  // Fires every timer due at or before `now`, in deadline order, each at its own deadline.
+  void advance(Timestamp now, std::vector<Event>& events);
+  std::optional<Timestamp> next_deadline() const;
+  Timestamp now() const { return now_; }
+
+  // Queries. They change nothing.
+  std::shared_ptr<const Policy> policy() const;
+  std::optional<AgentView> agent(std::string_view id) const;
+  std::vector<AgentView> agents() const;
+  std::optional<InteractionView> interaction(std::string_view id) const;
+  std::vector<QueueView> queues() const;
+  std::optional<QueueView> queue(std::string_view name) const;
+  std::vector<JourneyContact> journey(std::string_view customer_id) const;
+  CoreCounts counts() const;
+
+  // A fingerprint of the whole routing state, independent of symbol numbering and of memory.
+  std::uint64_t state_hash() const;
+  // Every invariant violation found (empty when sound): capacity, single state, single offer,
+  // and the consistency of the indexes with the records.
+  std::vector<std::string> check_invariants() const;
+  // Violations of stability: a waiting interaction that a free, eligible agent could take (found
+  // by scoring every agent, so O(waiting x agents): for tests).
+  std::vector<std::string> check_no_missed_match() const;
+
+  // Where `create` would go and why, without changing anything. Fails as create would.
+  Result<Explanation> preview(const CreateInteraction& create, MatchStrategy strategy);
+
+ private:
+  struct Candidate {
+    AgentIndex agent = kNone;
+    ScoreBreakdown score;  // agent_id left empty until reported
+    Timestamp idle_since;
+  };
+  struct Top2 {
+    std::optional<Candidate> best;
+    std::optional<Candidate> second;
+    std::uint32_t considered = 0;
+    void offer(const Candidate& c);
+  };
+  struct WaitKey {
+    double order = 0;  // higher first
+    std::int64_t queued_us = 0;
+    std::uint64_t seq = 0;
+    InteractionIndex interaction = kNone;
+  };
+  struct WaitLess {
+    bool operator()(const WaitKey& a, const WaitKey& b) const {
+      if (a.order != b.order) return a.order > b.order;
+      if (a.queued_us != b.queued_us) return a.queued_us < b.queued_us;
+      return a.seq < b.seq;
+    }
+  };
+  using WaitingSet = std::pmr::set<WaitKey, WaitLess>;
+
+  // core.cc: dispatch and timers
+  Result<Reply> dispatch(const Command& command, std::vector<Event>& events);
+  void fire(const Timer& timer, std::vector<Event>& events);
+  void evict_ended();
+
+  // core_agents.cc
+  Result<Reply> upsert_agent(const UpsertAgent& c, std::vector<Event>& events);
+  Result<Reply> set_agent_state(const SetAgentState& c, std::vector<Event>& events);
+  void set_presence(AgentIndex a, Presence p, Symbol reason, std::vector<Event>& events);
+  void rebuild_slots(Agent& agent);
+  void rebuild_nodes(AgentIndex a);
+  void relink(AgentIndex a);
+  void touch(AgentIndex a);
+  void link_node(std::uint32_t node);
+  std::uint32_t free_slots(const Agent& agent, std::uint32_t channel) const;
+  bool has_free_slot(const Agent& agent) const;
+  void reserve_slot(AgentIndex a, std::uint32_t channel);
+  void release_slot(AgentIndex a, std::uint32_t channel);
+  Presence effective_presence(const Agent& agent) const;
+
+  // core_interactions.cc
+  Result<Reply> create_interaction(const CreateInteraction& c, std::vector<Event>& events);
+  Result<Reply> update_interaction(const UpdateInteraction& c, std::vector<Event>& events);
+  Result<Reply> cancel_interaction(const CancelInteraction& c, std::vector<Event>& events);
+  Result<Reply> transfer_interaction(const TransferInteraction& c, std::vector<Event>& events);
+  Result<Reply> complete_interaction(const CompleteInteraction& c, std::vector<Event>& events);
+  Result<Reply> accept_offer(const AcceptOffer& c, std::vector<Event>& events);
+  Result<Reply> reject_offer(const RejectOffer& c, std::vector<Event>& events);
+  // Ends the pending offer of `i`: the agent's slot is freed and `i` goes back to routing.
+  void end_offer(InteractionIndex i, OfferEndReason reason, std::vector<Event>& events);
+  // Ends the pending offer of `i` and leaves `i` with no agent; the caller decides what next.
+  AgentIndex withdraw_offer(InteractionIndex i, OfferEndReason reason, std::vector<Event>& events);
+  void finish(InteractionIndex i, InteractionState state, std::vector<Event>& events);
+  void finish_wrap_up(InteractionIndex i, std::vector<Event>& events);
+  InteractionIndex allocate_interaction();
+  Reply reply_for(const Interaction& it) const;
+  std::uint64_t content_hash(const CreateInteraction& c) const;
+  std::optional<Error> validate_attributes(const Attributes& attrs, const std::string& field) const;
+
+  // core_waiting.cc: queues, steps, holds, waiting sets
+  std::int32_t select_queue(const Interaction& it) const;
+  void enter_queue(InteractionIndex i, std::int32_t policy_queue, bool keep_wait);
+  void enqueue(InteractionIndex i, std::vector<Event>& events, bool announce);
+  void leave_waiting(InteractionIndex i);
+  void hold_for(InteractionIndex i, AgentIndex a, Duration wait, std::vector<Event>& events);
+  std::uint32_t step_for_wait(const LinkedQueue& q, Duration waited) const;
+  double order_key(const Interaction& it, const LinkedQueue& q) const;
+  double effective_priority(const Interaction& it) const;
+  WaitingSet& waiting_set(const LinkedQueue& q, std::uint32_t step, std::uint32_t channel);
+  void schedule_wait_timers(InteractionIndex i);
+  void overflow(InteractionIndex i, std::vector<Event>& events);
+
+  // core_matching.cc
+  void route(InteractionIndex i, std::vector<Event>& events);
+  void fill_agent(AgentIndex a, std::vector<Event>& events);
+  bool try_preferred(InteractionIndex i, AgentIndex a, const char* reason,
+                     std::vector<Event>& events);
+  Top2 best_agents(const Interaction& it, const LinkedQueue& q, std::uint32_t step,
+                   MatchStrategy strategy) const;
+  bool eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,
+                std::uint32_t step) const;
+  bool eligible_any_step(const Agent& agent, AgentIndex a, const Interaction& it,
+                         const LinkedQueue& q) const;
+  Candidate score(AgentIndex a, const Interaction& it, const LinkedQueue& q) const;
+  double affinity(AgentIndex a, const Interaction& it, const LinkedQueue& q) const;
+  ClassKey class_key(const Agent& agent, const PoolNode& node) const;
+  void offer(InteractionIndex i, AgentIndex a, Explanation explanation, std::vector<Event>& events);
+  ScoreBreakdown named(const Candidate& c) const;
+
+  // core_policy.cc
+  Result<Reply> set_policy(const SetPolicy& c, std::vector<Event>& events);
+  QueueIndex queue_runtime(Symbol name);
+
+  // core_views.cc
+  InteractionSummary summary(const Interaction& it) const;
+  std::vector<JourneyContact> journey_of(const Interaction& it) const;
+  JourneyContact to_public(const Contact& c) const;
+  QueueView queue_view(const QueueRuntime& q) const;
+  std::optional<Duration> estimated_wait(const Interaction& it) const;
+  const Customer* customer_of(const Interaction& it) const;
+  Contact* contact_of(Interaction& it);
+
+  CoreLimits limits_;
+  Timestamp now_;
+  SymbolTable symbols_;
+  std::optional<LinkedPolicy> policy_;
+  std::vector<Agent> agents_;
+  std::unordered_map<std::string, AgentIndex> agent_index_;
+  std::vector<Interaction> interactions_;
+  std::vector<InteractionIndex> free_interactions_;
+  std::unordered_map<std::string, InteractionIndex> interaction_index_;
+  std::deque<InteractionIndex> ended_;  // in the order they ended, for retention
+  std::unordered_map<OfferId, InteractionIndex> offers_;
+  std::unordered_map<InteractionIndex, Explanation> explanations_;  // of live offers/assignments
+  OfferId next_offer_ = 1;
+  std::vector<QueueRuntime> queue_runtimes_;
+  AgentPools pools_;
+  std::pmr::unsynchronized_pool_resource waiting_memory_;
+  std::vector<WaitingSet> waiting_;
+  std::uint64_t next_wait_seq_ = 0;
+  TimerQueue timers_;
+  JourneyStore journeys_;
+  std::size_t live_ = 0;
+  std::uint64_t applied_ = 0;
+  std::uint64_t rejected_ = 0;
+};
+
+}  // namespace sb::core

@@ -1,0 +1,300 @@
+// Agents: registration, presence, channel slots, and their place in the routing pools.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "engine/common/assert.h"
+#include "engine/core/core.h"
+
+namespace sb::core {
+namespace {
+
+constexpr int kMaxProficiency = 10;
+constexpr std::uint32_t kMaxCapacity = 100;
+
+template <typename T>
+void erase_value(std::vector<T>& v, const T& value) {
+  v.erase(std::remove(v.begin(), v.end(), value), v.end());
+}
+
+}  // namespace
+
+std::optional<Error> Core::validate_attributes(const Attributes& attrs,
+                                               const std::string& field) const {
+  if (attrs.size() > limits_.max_attributes) {
+    return make_error(ErrorCode::LimitExceeded, field, "at most " + std::to_string(limits_.max_attributes) + " attributes");
+  }
+  for (std::size_t k = 0; k < attrs.size(); ++k) {
+    const auto& [key, value] = attrs[k];
+    if (key.empty() || key.size() > limits_.max_string_length) {
+      return make_error(ErrorCode::InvalidField, field, "attribute names are 1 to " + std::to_string(limits_.max_string_length) + " characters");
+    }
+    for (std::size_t j = 0; j < k; ++j) {
+      if (attrs[j].first == key) return make_error(ErrorCode::InvalidField, field + "." + key, "given twice");
+    }
+    if (const auto* s = std::get_if<std::string>(&value); s && s->size() > limits_.max_string_length) {
+      return make_error(ErrorCode::LimitExceeded, field + "." + key, "at most " + std::to_string(limits_.max_string_length) + " characters");
+    }
+    if (const auto* d = std::get_if<double>(&value); d && !std::isfinite(*d)) {
+      return make_error(ErrorCode::InvalidField, field + "." + key, "must be a finite number");
+    }
+  }
+  return std::nullopt;
+}
+
+Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& events) {
+  const LinkedPolicy& policy = *policy_;
+  if (c.agent_id.empty() || c.agent_id.size() > limits_.max_id_length) {
+    return make_error(ErrorCode::InvalidField, "agent_id", "agent ids are 1 to " + std::to_string(limits_.max_id_length) + " characters");
+  }
+  if (c.skills.size() > limits_.max_skills) {
+    return make_error(ErrorCode::LimitExceeded, "skills", "at most " + std::to_string(limits_.max_skills) + " skills");
+  }
+  for (std::size_t k = 0; k < c.skills.size(); ++k) {
+    const auto& [name, level] = c.skills[k];
+    const Symbol sym = symbols_.find(name);
+    if (sym == kNoSymbol || !policy.declares_skill(sym)) {
+      return make_error(ErrorCode::UnknownSkill, "skills." + name, "the policy declares no skill '" + name + "'");
+    }
+    if (level < 0 || level > kMaxProficiency) {
+      return make_error(ErrorCode::InvalidField, "skills." + name, "proficiency is 0 to 10");
+    }
+    for (std::size_t j = 0; j < k; ++j) {
+      if (c.skills[j].first == name) return make_error(ErrorCode::InvalidField, "skills." + name, "given twice");
+    }
+  }
+  if (c.languages.size() > limits_.max_languages) {
+    return make_error(ErrorCode::LimitExceeded, "languages", "at most " + std::to_string(limits_.max_languages) + " languages");
+  }
+  for (const std::string& lang : c.languages) {
+    if (lang.empty() || lang.size() > limits_.max_string_length) {
+      return make_error(ErrorCode::InvalidField, "languages", "languages are non-empty strings");
+    }
+  }
+  std::vector<std::pair<Symbol, std::uint16_t>> declared;
+  for (const auto& [name, capacity] : c.channels) {
+    const Symbol sym = symbols_.find(name);
+    if (sym == kNoSymbol || policy.channel_index(sym) < 0) {
+      return make_error(ErrorCode::UnknownChannel, "channels." + name, "the policy declares no channel '" + name + "'");
+    }
+    if (capacity > kMaxCapacity) {
+      return make_error(ErrorCode::InvalidField, "channels." + name, "capacity is 0 to " + std::to_string(kMaxCapacity));
+    }
+    for (const auto& d : declared) {
+      if (d.first == sym) return make_error(ErrorCode::InvalidField, "channels." + name, "given twice");
+    }
+    declared.emplace_back(sym, static_cast<std::uint16_t>(capacity));
+  }
+  if (auto err = validate_attributes(c.attributes, "attributes")) return *err;
+
+  auto found = agent_index_.find(c.agent_id);
+  const bool is_new = found == agent_index_.end();
+  if (is_new && agents_.size() >= limits_.max_agents) {
+    return make_error(ErrorCode::LimitExceeded, "agent_id", "at most " + std::to_string(limits_.max_agents) + " agents");
+  }
+  // New capacities must hold the current load: no agent is ever over capacity.
+  Agent draft;
+  draft.declared_channels = declared;
+  rebuild_slots(draft);
+  if (!is_new) {
+    const Agent& current = agents_[found->second];
+    for (std::size_t ch = 0; ch < current.slots.size(); ++ch) {
+      if (current.slots[ch].load > draft.slots[ch].capacity) {
+        const std::string& name = symbols_.name(policy.channels[ch].name);
+        return make_error(ErrorCode::CapacityBelowLoad, "channels." + name,
+                          "the agent holds " + std::to_string(current.slots[ch].load) + " interaction(s) on " + name);
+      }
+    }
+  }
+
+  AgentIndex a;
+  if (is_new) {
+    a = static_cast<AgentIndex>(agents_.size());
+    agents_.emplace_back();
+    agents_[a].id = c.agent_id;
+    agents_[a].id_sym = symbols_.intern(c.agent_id);
+    agents_[a].idle_since = now_;
+    agents_[a].slots.assign(policy.channels.size(), ChannelSlots{});
+    agent_index_.emplace(c.agent_id, a);
+  } else {
+    a = found->second;
+  }
+  Agent& agent = agents_[a];
+  agent.kind = c.kind;
+  agent.skills.clear();
+  for (const auto& [name, level] : c.skills) {
+    agent.skills.push_back(SkillLevel{symbols_.intern(name), static_cast<std::uint8_t>(level)});
+  }
+  std::sort(agent.skills.begin(), agent.skills.end(),
+            [](const SkillLevel& x, const SkillLevel& y) { return x.skill < y.skill; });
+  agent.languages.clear();
+  for (const std::string& lang : c.languages) agent.languages.push_back(symbols_.intern(lang));
+  agent.attributes.clear();
+  for (const auto& [key, value] : c.attributes) {
+    set_attr(agent.attributes, symbols_.intern(key), AttrValue::of(value, symbols_));
+  }
+  agent.declared_channels = std::move(declared);
+  rebuild_slots(agent);
+  rebuild_nodes(a);
+  fill_agent(a, events);
+  Reply reply;
+  reply.presence = effective_presence(agents_[a]);
+  return reply;
+}
+
+void Core::rebuild_slots(Agent& agent) {
+  const LinkedPolicy& policy = *policy_;
+  agent.slots.resize(policy.channels.size());
+  for (std::size_t ch = 0; ch < policy.channels.size(); ++ch) {
+    std::uint32_t capacity = agent.declared_channels.empty() ? policy.channels[ch].config.default_capacity : 0;
+    for (const auto& [sym, cap] : agent.declared_channels) {
+      if (sym == policy.channels[ch].name) capacity = cap;
+    }
+    agent.slots[ch].capacity = static_cast<std::uint16_t>(std::min(capacity, kMaxCapacity));
+  }
+}
+
+Result<Reply> Core::set_agent_state(const SetAgentState& c, std::vector<Event>& events) {
+  auto found = agent_index_.find(c.agent_id);
+  if (found == agent_index_.end()) {
+    return make_error(ErrorCode::NotFound, "agent_id", "no agent '" + c.agent_id + "'");
+  }
+  if (c.state == Presence::WrapUp) {
+    return make_error(ErrorCode::InvalidField, "state", "state is available, away or offline");
+  }
+  if (c.reason.size() > limits_.max_string_length) {
+    return make_error(ErrorCode::LimitExceeded, "reason", "at most " + std::to_string(limits_.max_string_length) + " characters");
+  }
+  const Symbol reason = c.reason.empty() ? kNoSymbol : symbols_.intern(c.reason);
+  set_presence(found->second, c.state, reason, events);
+  Reply reply;
+  reply.presence = effective_presence(agents_[found->second]);
+  return reply;
+}
+
+void Core::set_presence(AgentIndex a, Presence p, Symbol reason, std::vector<Event>& events) {
+  Agent& agent = agents_[a];
+  if (agent.presence == p && agent.away_reason == reason) return;
+  const bool was_available = agent.presence == Presence::Available;
+  agent.presence = p;
+  agent.away_reason = reason;
+  events.push_back(Event{now_, AgentStateChanged{agent.id, effective_presence(agent),
+                                                 reason == kNoSymbol ? "" : symbols_.name(reason)}});
+  if (p == Presence::Available) {
+    if (!was_available) agent.idle_since = now_;
+    relink(a);
+    fill_agent(a, events);
+    return;
+  }
+  relink(a);  // unlinks every node: nothing new is offered to an agent who is not available
+  // Pending offers go back to routing, and nobody waits for an agent who left.
+  const std::vector<InteractionIndex> offered = agents_[a].offered;
+  for (InteractionIndex i : offered) end_offer(i, OfferEndReason::Withdrawn, events);
+  const std::vector<InteractionIndex> held = agents_[a].held;
+  for (InteractionIndex i : held) {
+    leave_waiting(i);
+    enqueue(i, events, true);
+    route(i, events);
+  }
+}
+
+Presence Core::effective_presence(const Agent& agent) const {
+  if (agent.presence == Presence::Available && agent.wrap_ups > 0) return Presence::WrapUp;
+  return agent.presence;
+}
+
+std::uint32_t Core::free_slots(const Agent& agent, std::uint32_t channel) const {
+  if (agent.presence != Presence::Available) return 0;
+  if (agent.busy_channels & policy_->channels[channel].blocked_by) return 0;
+  const ChannelSlots& s = agent.slots[channel];
+  return s.capacity > s.load ? s.capacity - s.load : 0;
+}
+
+bool Core::has_free_slot(const Agent& agent) const {
+  for (std::uint32_t ch = 0; ch < agent.slots.size(); ++ch) {
+    if (free_slots(agent, ch) > 0) return true;
+  }
+  return false;
+}
+
+void Core::reserve_slot(AgentIndex a, std::uint32_t channel) {
+  Agent& agent = agents_[a];
+  ChannelSlots& s = agent.slots[channel];
+  SB_CHECK(s.load < s.capacity);
+  ++s.load;
+  agent.busy_channels |= 1ull << channel;
+  touch(a);
+}
+
+void Core::release_slot(AgentIndex a, std::uint32_t channel) {
+  Agent& agent = agents_[a];
+  ChannelSlots& s = agent.slots[channel];
+  SB_CHECK(s.load > 0);
+  --s.load;
+  if (s.load == 0) agent.busy_channels &= ~(1ull << channel);
+  touch(a);
+}
+
+void Core::touch(AgentIndex a) {
+  agents_[a].idle_since = now_;
+  relink(a);
+}
+
+void Core::rebuild_nodes(AgentIndex a) {
+  for (std::uint32_t n : agents_[a].pool_nodes) pools_.remove_node(n);
+  agents_[a].pool_nodes.clear();
+  const LinkedPolicy& policy = *policy_;
+  EvalContext ctx;
+  ctx.agent = &agents_[a];
+  ctx.agents = &agents_;
+  ctx.now = now_;
+  for (std::size_t q = 0; q < policy.queues.size(); ++q) {
+    const LinkedQueue& queue = policy.queues[q];
+    std::uint32_t mask = 0;
+    for (std::size_t k = 0; k < queue.steps.size(); ++k) {
+      if (evaluate(queue.steps[k].agent_only, ctx)) mask |= 1u << k;
+    }
+    if (mask == 0) continue;
+    for (std::size_t ch = 0; ch < policy.channels.size(); ++ch) {
+      if (!(queue.channel_mask & (1ull << ch)) || agents_[a].slots[ch].capacity == 0) continue;
+      agents_[a].pool_nodes.push_back(pools_.add_node(a, pools_.pool_id(q, ch), mask));
+    }
+  }
+  relink(a);
+}
+
+void Core::relink(AgentIndex a) {
+  const Agent& agent = agents_[a];
+  for (std::uint32_t n : agent.pool_nodes) {
+    pools_.unlink(n);
+    if (free_slots(agent, static_cast<std::uint32_t>(pools_.node(n).pool % pools_.channels())) > 0) {
+      link_node(n);
+    }
+  }
+}
+
+void Core::link_node(std::uint32_t n) {
+  const PoolNode& node = pools_.node(n);
+  pools_.link(n, class_key(agents_[node.agent], node), [this](AgentIndex x, AgentIndex y) {
+    const Timestamp tx = agents_[x].idle_since, ty = agents_[y].idle_since;
+    return tx != ty ? tx < ty : x < y;
+  });
+}
+
+ClassKey Core::class_key(const Agent& agent, const PoolNode& node) const {
+  const LinkedPolicy& policy = *policy_;
+  const std::size_t channels = pools_.channels();
+  const LinkedQueue& queue = policy.queues[node.pool / channels];
+  const auto channel = static_cast<std::uint32_t>(node.pool % channels);
+  ClassKey key;
+  key.step_mask = node.step_mask;
+  std::uint32_t sum = 0;
+  for (Symbol s : queue.skills) sum += agent.skill_level(s);
+  key.skill_sum = static_cast<std::uint16_t>(sum);
+  key.deescalation = agent.skill_level(policy.deescalation_skill);
+  key.capacity = static_cast<std::uint8_t>(agent.slots[channel].capacity);
+  key.free = static_cast<std::uint8_t>(free_slots(agent, channel));
+  return key;
+}
+
+}  // namespace sb::core

@@ -1,0 +1,254 @@
+// Self-checks of the core: the state fingerprint, the invariant checker the property tests run
+// after every step, and the side-effect-free routing preview.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "engine/common/state_hasher.h"
+#include "engine/core/core.h"
+
+namespace sb::core {
+namespace {
+
+void hash_attrs(StateHasher& h, const AttrMap& attrs, const SymbolTable& symbols) {
+  h.add(static_cast<std::uint64_t>(attrs.size()));
+  for (const AttrEntry& e : attrs) {
+    h.add(std::string_view(symbols.name(e.key)));
+    h.add(e.value.kind);
+    if (e.value.kind == AttrValue::Kind::String) h.add(std::string_view(symbols.name(e.value.sym)));
+    if (e.value.kind == AttrValue::Kind::Number) h.add(e.value.number);
+    if (e.value.kind == AttrValue::Kind::Bool) h.add(static_cast<std::uint8_t>(e.value.boolean));
+  }
+}
+
+std::string_view name_or_empty(const SymbolTable& symbols, Symbol s) {
+  return s == kNoSymbol ? std::string_view{} : std::string_view(symbols.name(s));
+}
+
+}  // namespace
+
+std::uint64_t Core::state_hash() const {
+  StateHasher h;
+  h.add(policy_ ? policy_->source->version : 0);
+  h.add(now_.us);
+  h.add(next_offer_);
+  for (const Agent& a : agents_) {
+    h.add(std::string_view(a.id));
+    h.add(a.kind);
+    h.add(a.presence);
+    h.add(name_or_empty(symbols_, a.away_reason));
+    for (const SkillLevel& s : a.skills) {
+      h.add(std::string_view(symbols_.name(s.skill)));
+      h.add(s.level);
+    }
+    for (Symbol l : a.languages) h.add(std::string_view(symbols_.name(l)));
+    hash_attrs(h, a.attributes, symbols_);
+    for (const ChannelSlots& s : a.slots) {
+      h.add(s.capacity);
+      h.add(s.load);
+    }
+    h.add(a.wrap_ups);
+    h.add(a.idle_since.us);
+    h.add(a.consecutive_misses);
+    h.add(a.consecutive_negative);
+    h.add(a.last_negative_at.us);
+    for (InteractionIndex i : a.held) h.add(std::string_view(interactions_[i].id));
+    for (InteractionIndex i : a.offered) h.add(std::string_view(interactions_[i].id));
+  }
+  for (const Interaction& it : interactions_) {
+    h.add(std::string_view(it.id));
+    if (it.id.empty()) continue;
+    h.add(std::string_view(it.customer_id));
+    h.add(std::string_view(symbols_.name(it.channel)));
+    hash_attrs(h, it.attributes, symbols_);
+    h.add(it.sentiment);
+    h.add(it.priority);
+    h.add(it.state);
+    h.add(std::string_view(symbols_.name(queue_runtimes_[it.queue].name)));
+    h.add(it.step);
+    h.add(it.created_at.us);
+    h.add(it.queued_at.us);
+    h.add(it.answered_at.us);
+    h.add(it.ended_at.us);
+    h.add(it.agent == kNone ? std::string_view{} : std::string_view(agents_[it.agent].id));
+    h.add(it.offer);
+    h.add(it.held_for == kNone ? std::string_view{} : std::string_view(agents_[it.held_for].id));
+    for (AgentIndex x : it.excluded) h.add(std::string_view(agents_[x].id));
+    h.add(static_cast<std::uint8_t>(it.sla_breached));
+    h.add(it.transfers);
+    h.add(name_or_empty(symbols_, it.outcome));
+  }
+  for (const QueueRuntime& q : queue_runtimes_) {
+    h.add(std::string_view(symbols_.name(q.name)));
+    for (std::uint64_t v : {std::uint64_t{q.waiting}, q.entered, q.answered, q.answered_within_sla,
+                            q.abandoned, q.abandoned_within_sla, q.transferred_out, q.overflowed,
+                            q.sla_breaches}) {
+      h.add(v);
+    }
+  }
+  journeys_.for_each([&](const Customer& c) {
+    h.add(std::string_view(c.id));
+    h.add(c.last_seen.us);
+    for (const Contact& k : c.contacts) {
+      h.add(std::string_view(k.interaction_id));
+      h.add(name_or_empty(symbols_, k.queue));
+      h.add(k.agent == kNone ? std::string_view{} : std::string_view(agents_[k.agent].id));
+      h.add(k.answered_at.us);
+      h.add(k.ended_at.us);
+      h.add(name_or_empty(symbols_, k.outcome));
+    }
+  });
+  return h.digest();
+}
+
+std::vector<std::string> Core::check_invariants() const {
+  std::vector<std::string> bad;
+  if (!policy_) return bad;
+  const LinkedPolicy& policy = *policy_;
+  // Recount every agent's load from the interactions that hold a slot.
+  std::vector<std::vector<std::uint32_t>> load(agents_.size(), std::vector<std::uint32_t>(policy.channels.size(), 0));
+  std::vector<std::uint32_t> wrap_ups(agents_.size(), 0);
+  std::size_t live = 0, in_sets = 0;
+  for (InteractionIndex i = 0; i < interactions_.size(); ++i) {
+    const Interaction& it = interactions_[i];
+    if (it.id.empty()) continue;
+    const std::string who = "interaction " + it.id + ": ";
+    const bool holds_slot = it.state == InteractionState::Offered || it.state == InteractionState::Assigned ||
+                            it.state == InteractionState::WrapUp;
+    if (!is_terminal(it.state)) ++live;
+    if (holds_slot) {
+      if (it.agent == kNone) {
+        bad.push_back(who + "holds a slot but has no agent");
+        continue;
+      }
+      ++load[it.agent][it.channel_index];
+      if (it.state == InteractionState::WrapUp) ++wrap_ups[it.agent];
+    }
+    if (it.state == InteractionState::Offered) {
+      auto o = offers_.find(it.offer);
+      if (o == offers_.end() || o->second != i) bad.push_back(who + "offered without a pending offer");
+      const auto& offered = agents_[it.agent].offered;
+      if (std::count(offered.begin(), offered.end(), i) != 1) bad.push_back(who + "missing from its agent's offers");
+    } else if (it.offer != 0 && !is_terminal(it.state) && it.state != InteractionState::Assigned &&
+               it.state != InteractionState::WrapUp) {
+      bad.push_back(who + "keeps an offer id while " + std::string(to_string(it.state)));
+    }
+    if (it.state == InteractionState::Queued) {
+      if (it.agent != kNone) bad.push_back(who + "queued but has an agent");
+      if (it.in_waiting_set == (it.held_for != kNone)) bad.push_back(who + "queued must be either in a waiting set or held");
+    } else if (it.in_waiting_set || it.held_for != kNone) {
+      bad.push_back(who + "waits while " + std::string(to_string(it.state)));
+    }
+    if (it.in_waiting_set) ++in_sets;
+  }
+  if (live != live_) bad.push_back("live interaction count is off");
+  for (const auto& [offer, i] : offers_) {
+    if (interactions_[i].offer != offer || interactions_[i].state != InteractionState::Offered) {
+      bad.push_back("offer " + std::to_string(offer) + " points to an interaction not offered by it");
+    }
+  }
+  std::size_t set_entries = 0;
+  for (const WaitingSet& set : waiting_) {
+    for (const WaitKey& key : set) {
+      ++set_entries;
+      const Interaction& it = interactions_[key.interaction];
+      if (!it.in_waiting_set || it.state != InteractionState::Queued || key.seq != it.wait_seq) {
+        bad.push_back("waiting set entry for " + it.id + " is stale");
+      }
+    }
+  }
+  if (set_entries != in_sets) bad.push_back("waiting sets and interactions disagree");
+  for (AgentIndex a = 0; a < agents_.size(); ++a) {
+    const Agent& agent = agents_[a];
+    const std::string who = "agent " + agent.id + ": ";
+    for (std::uint32_t ch = 0; ch < policy.channels.size(); ++ch) {
+      const ChannelSlots& s = agent.slots[ch];
+      if (s.load > s.capacity) bad.push_back(who + "over capacity on " + symbols_.name(policy.channels[ch].name));
+      if (s.load != load[a][ch]) bad.push_back(who + "load disagrees with its interactions");
+      if (((agent.busy_channels >> ch) & 1u) != (s.load > 0 ? 1u : 0u)) bad.push_back(who + "busy channels are off");
+    }
+    if (agent.wrap_ups != wrap_ups[a]) bad.push_back(who + "wrap-up count is off");
+    for (std::uint32_t n : agent.pool_nodes) {
+      const PoolNode& node = pools_.node(n);
+      const auto ch = static_cast<std::uint32_t>(node.pool % pools_.channels());
+      const bool routable = free_slots(agent, ch) > 0;
+      if (routable != (node.cls != kNone)) bad.push_back(who + "pool membership disagrees with free slots");
+      if (node.cls != kNone && !(pools_.pool(node.pool).classes[node.cls].key == class_key(agent, node))) {
+        bad.push_back(who + "in the wrong class");
+      }
+    }
+  }
+  // Pool classes must be ordered longest idle first.
+  for (std::uint32_t p = 0; p < policy.queues.size() * policy.channels.size(); ++p) {
+    for (const AgentClass& cls : pools_.pool(p).classes) {
+      std::uint32_t count = 0;
+      for (std::uint32_t n = cls.head; n != kNone; n = pools_.node(n).next) {
+        ++count;
+        const std::uint32_t next = pools_.node(n).next;
+        if (next != kNone && agents_[pools_.node(next).agent].idle_since < agents_[pools_.node(n).agent].idle_since) {
+          bad.push_back("a pool class is out of idle order");
+        }
+      }
+      if (count != cls.count) bad.push_back("a pool class count is off");
+    }
+  }
+  return bad;
+}
+
+std::vector<std::string> Core::check_no_missed_match() const {
+  std::vector<std::string> bad;
+  if (!policy_) return bad;
+  for (const Interaction& it : interactions_) {
+    if (it.id.empty() || it.state != InteractionState::Queued || it.held_for != kNone) continue;
+    const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
+    const Top2 top = best_agents(it, q, it.step, MatchStrategy::Naive);
+    if (top.best) {
+      bad.push_back("interaction " + it.id + " waits while agent " + agents_[top.best->agent].id + " could take it");
+    }
+  }
+  return bad;
+}
+
+Result<Explanation> Core::preview(const CreateInteraction& c, MatchStrategy strategy) {
+  if (!policy_) return make_error(ErrorCode::NoPolicy, "policy", "no routing policy is installed");
+  const Symbol channel = symbols_.find(c.channel);
+  const std::int32_t channel_index = channel == kNoSymbol ? -1 : policy_->channel_index(channel);
+  if (channel_index < 0) return make_error(ErrorCode::UnknownChannel, "channel", "the policy declares no channel '" + c.channel + "'");
+  Interaction it;
+  it.id = c.interaction_id;
+  it.customer_id = c.customer_id;
+  it.channel = channel;
+  it.channel_index = static_cast<std::uint32_t>(channel_index);
+  for (const auto& [key, value] : c.attributes) {
+    const Symbol k = symbols_.find(key);
+    if (k == kNoSymbol) continue;  // no rule reads an attribute nobody ever named
+    AttrValue v;
+    if (const auto* s = std::get_if<std::string>(&value)) {
+      v.kind = AttrValue::Kind::String;
+      v.sym = symbols_.find(*s);  // kNoSymbol equals no literal
+    } else if (const auto* d = std::get_if<double>(&value)) {
+      v.kind = AttrValue::Kind::Number;
+      v.number = *d;
+    } else {
+      v.kind = AttrValue::Kind::Bool;
+      v.boolean = std::get<bool>(value);
+    }
+    set_attr(it.attributes, k, v);
+  }
+  it.sentiment = c.sentiment;
+  it.priority = c.priority;
+  it.customer = c.customer_id.empty() ? kNone : journeys_.find(c.customer_id);
+  const std::int32_t queue = select_queue(it);
+  if (queue < 0) return make_error(ErrorCode::NoQueue, "attributes", "no queue of the policy takes this interaction");
+  const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue)];
+  const Top2 top = best_agents(it, q, 0, strategy);
+  Explanation why;
+  why.queue = symbols_.name(q.name);
+  why.reason = top.best ? "best_score" : "no_agent_free";
+  if (top.best) why.chosen = named(*top.best);
+  if (top.second) why.runner_up = named(*top.second);
+  why.candidates = top.considered;
+  return why;
+}
+
+}  // namespace sb::core

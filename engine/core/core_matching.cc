@@ -1,0 +1,316 @@
+// Matching, both directions: the best free agent for an interaction, and the best waiting
+// interaction for an agent who frees up. Scoring and its explanation live here too.
+#include <algorithm>
+
+#include "engine/common/assert.h"
+#include "engine/core/core.h"
+
+namespace sb::core {
+namespace {
+
+// Each feature is computed by one function, for the class bound and for the agent alike, so
+// that the indexed search and the naive scan produce bit-identical scores.
+double skill_feature(std::uint32_t skill_sum, std::size_t skills, double weight) {
+  return skills == 0 ? 0.0 : weight * (static_cast<double>(skill_sum) / (10.0 * static_cast<double>(skills)));
+}
+double load_feature(std::uint32_t free, std::uint32_t capacity, double weight) {
+  return capacity == 0 ? 0.0 : weight * (static_cast<double>(free) / static_cast<double>(capacity));
+}
+double sentiment_feature(double sentiment, std::uint32_t deescalation, double weight) {
+  const double upset = sentiment < 0 ? -sentiment : 0.0;
+  return weight * (upset * (static_cast<double>(deescalation) / 10.0));
+}
+double idle_feature(Timestamp idle_since, Timestamp now, double horizon_us, double weight) {
+  const double idle_us = static_cast<double>((now - idle_since).count());
+  return weight * std::clamp(idle_us / horizon_us, 0.0, 1.0);
+}
+
+bool better(const ScoreBreakdown& as, Timestamp ai, std::uint32_t a, const ScoreBreakdown& bs,
+            Timestamp bi, std::uint32_t b) {
+  if (as.total != bs.total) return as.total > bs.total;
+  if (ai != bi) return ai < bi;
+  return a < b;
+}
+
+}  // namespace
+
+void Core::Top2::offer(const Candidate& c) {
+  auto beats = [](const Candidate& x, const Candidate& y) {
+    return better(x.score, x.idle_since, x.agent, y.score, y.idle_since, y.agent);
+  };
+  if (best && best->agent == c.agent) {
+    if (beats(c, *best)) best = c;
+    return;
+  }
+  if (second && second->agent == c.agent) {
+    if (beats(c, *second)) second = c;
+    if (beats(*second, *best)) std::swap(*best, *second);
+    return;
+  }
+  ++considered;
+  if (!best || beats(c, *best)) {
+    second = best;
+    best = c;
+  } else if (!second || beats(c, *second)) {
+    second = c;
+  }
+}
+
+double Core::affinity(AgentIndex a, const Interaction& it, const LinkedQueue& q) const {
+  if (!q.affinity.enabled) return 0;
+  const Customer* customer = customer_of(it);
+  if (customer == nullptr) return 0;
+  for (auto k = customer->contacts.rbegin(); k != customer->contacts.rend(); ++k) {
+    if (k->seq == it.journey_seq || k->agent != a) continue;
+    const Timestamp last = k->ended_at.us != 0 ? k->ended_at : (k->answered_at.us != 0 ? k->answered_at : k->created_at);
+    const double age = static_cast<double>((now_ - last).count());
+    const double window = static_cast<double>(q.affinity.window.count());
+    return age >= window ? 0.0 : 1.0 - std::max(0.0, age) / window;
+  }
+  return 0;
+}
+
+Core::Candidate Core::score(AgentIndex a, const Interaction& it, const LinkedQueue& q) const {
+  const Agent& agent = agents_[a];
+  const ScoringWeights& w = q.weights;
+  const LinkedPolicy& policy = *policy_;
+  std::uint32_t skill_sum = 0;
+  for (Symbol s : q.skills) skill_sum += agent.skill_level(s);
+  Candidate c;
+  c.agent = a;
+  c.idle_since = agent.idle_since;
+  ScoreBreakdown& s = c.score;
+  s.skill = skill_feature(skill_sum, q.skills.size(), w.skill);
+  s.load = load_feature(free_slots(agent, it.channel_index), agent.slots[it.channel_index].capacity, w.load);
+  s.sentiment = sentiment_feature(it.sentiment, agent.skill_level(policy.deescalation_skill), w.sentiment);
+  s.idle = idle_feature(agent.idle_since, now_, policy.idle_horizon_us, w.idle);
+  s.affinity = w.affinity * affinity(a, it, q);
+  s.total = s.skill + s.load + s.sentiment + s.idle + s.affinity;
+  return c;
+}
+
+bool Core::eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,
+                    std::uint32_t step) const {
+  for (AgentIndex x : it.excluded) {
+    if (x == a) return false;
+  }
+  const WellbeingPolicy& wellbeing = policy_->source->wellbeing;
+  if (wellbeing.max_consecutive_negative > 0 && it.sentiment < wellbeing.negative_below &&
+      agent.consecutive_negative >= wellbeing.max_consecutive_negative &&
+      now_ - agent.last_negative_at < wellbeing.cooldown) {
+    return false;
+  }
+  const LinkedExpr& rule = q.steps[step].per_interaction;
+  if (rule.empty()) return true;
+  EvalContext ctx;
+  ctx.agent = &agent;
+  ctx.interaction = &it;
+  ctx.customer = customer_of(it);
+  ctx.agents = &agents_;
+  ctx.now = now_;
+  return evaluate(rule, ctx);
+}
+
+bool Core::eligible_any_step(const Agent& agent, AgentIndex a, const Interaction& it,
+                             const LinkedQueue& q) const {
+  EvalContext ctx;
+  ctx.agent = &agent;
+  ctx.agents = &agents_;
+  ctx.now = now_;
+  for (std::uint32_t k = 0; k < q.steps.size(); ++k) {
+    if (evaluate(q.steps[k].agent_only, ctx) && eligible(agent, a, it, q, k)) return true;
+  }
+  return false;
+}
+
+Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::uint32_t step,
+                             MatchStrategy strategy) const {
+  Top2 top;
+  const LinkedPolicy& policy = *policy_;
+  const std::uint32_t channel = it.channel_index;
+  if (strategy == MatchStrategy::Naive) {
+    EvalContext ctx;
+    ctx.agents = &agents_;
+    ctx.now = now_;
+    for (AgentIndex a = 0; a < agents_.size(); ++a) {
+      const Agent& agent = agents_[a];
+      if (free_slots(agent, channel) == 0) continue;
+      ctx.agent = &agent;
+      if (!evaluate(q.steps[step].agent_only, ctx) || !eligible(agent, a, it, q, step)) continue;
+      top.offer(score(a, it, q));
+    }
+    return top;
+  }
+
+  const auto queue_index = static_cast<std::size_t>(&q - policy.queues.data());
+  const std::uint32_t pool_id = pools_.pool_id(queue_index, channel);
+  const Pool& pool = pools_.pool(pool_id);
+  const std::uint32_t bit = 1u << step;
+  for (const AgentClass& cls : pool.classes) {
+    if (cls.count == 0 || !(cls.key.step_mask & bit)) continue;
+    const ClassKey& k = cls.key;
+    // The best any agent of this class can score without affinity (affinity agents are scored
+    // below on their own): its static features plus the head's idle time, the longest.
+    const double bound = skill_feature(k.skill_sum, q.skills.size(), q.weights.skill) +
+                         load_feature(k.free, k.capacity, q.weights.load) +
+                         sentiment_feature(it.sentiment, k.deescalation, q.weights.sentiment) +
+                         idle_feature(agents_[pools_.node(cls.head).agent].idle_since, now_,
+                                      policy.idle_horizon_us, q.weights.idle);
+    if (top.second && bound < top.second->score.total) continue;
+    int found = 0;
+    for (std::uint32_t n = cls.head; n != kNone && found < 2; n = pools_.node(n).next) {
+      const AgentIndex a = pools_.node(n).agent;
+      if (!eligible(agents_[a], a, it, q, step)) continue;
+      top.offer(score(a, it, q));
+      ++found;
+    }
+  }
+  // Agents who served this customer before: their affinity may lift them above a class head.
+  if (q.affinity.enabled && q.weights.affinity > 0) {
+    if (const Customer* customer = customer_of(it)) {
+      for (const Contact& contact : customer->contacts) {
+        const AgentIndex a = contact.agent;
+        if (contact.seq == it.journey_seq || a == kNone) continue;
+        const Agent& agent = agents_[a];
+        if (free_slots(agent, channel) == 0) continue;
+        bool in_pool = false;
+        for (std::uint32_t n : agent.pool_nodes) {
+          const PoolNode& node = pools_.node(n);
+          if (node.pool == pool_id && (node.step_mask & bit)) in_pool = true;
+        }
+        if (in_pool && eligible(agent, a, it, q, step)) top.offer(score(a, it, q));
+      }
+    }
+  }
+  return top;
+}
+
+ScoreBreakdown Core::named(const Candidate& c) const {
+  ScoreBreakdown s = c.score;
+  s.agent_id = agents_[c.agent].id;
+  return s;
+}
+
+void Core::route(InteractionIndex i, std::vector<Event>& events) {
+  const Interaction& it = interactions_[i];
+  if (it.state != InteractionState::Queued || it.held_for != kNone) return;
+  const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
+  const Top2 top = best_agents(it, q, it.step, MatchStrategy::Indexed);
+  if (!top.best) return;
+  Explanation why;
+  why.queue = symbols_.name(q.name);
+  why.step = it.step;
+  why.reason = "best_score";
+  why.chosen = named(*top.best);
+  if (top.second) why.runner_up = named(*top.second);
+  why.candidates = top.considered;
+  leave_waiting(i);
+  offer(i, top.best->agent, std::move(why), events);
+}
+
+bool Core::try_preferred(InteractionIndex i, AgentIndex a, const char* reason,
+                         std::vector<Event>& events) {
+  const Interaction& it = interactions_[i];
+  if (free_slots(agents_[a], it.channel_index) == 0) return false;
+  const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
+  Explanation why;
+  why.queue = symbols_.name(q.name);
+  why.step = it.step;
+  why.reason = reason;
+  why.chosen = named(score(a, it, q));
+  why.candidates = 1;
+  leave_waiting(i);
+  offer(i, a, std::move(why), events);
+  return true;
+}
+
+void Core::fill_agent(AgentIndex a, std::vector<Event>& events) {
+  const LinkedPolicy& policy = *policy_;
+  const std::size_t channels = pools_.channels();
+  while (agents_[a].presence == Presence::Available && has_free_slot(agents_[a])) {
+    const Agent& agent = agents_[a];
+    InteractionIndex best = kNone;
+    double best_queue_priority = 0, best_priority = 0;
+    auto consider = [&](InteractionIndex i, double queue_priority) {
+      const Interaction& it = interactions_[i];
+      const double priority = effective_priority(it);
+      if (best != kNone) {
+        const Interaction& b = interactions_[best];
+        if (queue_priority != best_queue_priority) {
+          if (queue_priority < best_queue_priority) return;
+        } else if (priority != best_priority) {
+          if (priority < best_priority) return;
+        } else if (it.queued_at != b.queued_at) {
+          if (it.queued_at > b.queued_at) return;
+        } else if (it.wait_seq > b.wait_seq) {
+          return;
+        }
+      }
+      best = i;
+      best_queue_priority = queue_priority;
+      best_priority = priority;
+    };
+    // Interactions held for this agent come first: that is what the hold is for.
+    for (InteractionIndex i : agent.held) {
+      const Interaction& it = interactions_[i];
+      if (free_slots(agent, it.channel_index) == 0) continue;
+      consider(i, 0);
+    }
+    const bool from_hold = best != kNone;
+    if (!from_hold) {
+      for (std::uint32_t n : agent.pool_nodes) {
+        const PoolNode& node = pools_.node(n);
+        if (node.cls == kNone) continue;  // no free slot on this channel
+        const std::size_t qi = node.pool / channels;
+        const auto ch = static_cast<std::uint32_t>(node.pool % channels);
+        const LinkedQueue& q = policy.queues[qi];
+        for (std::uint32_t k = 0; k < q.steps.size(); ++k) {
+          if (!(node.step_mask & (1u << k))) continue;
+          for (const WaitKey& key : waiting_set(q, k, ch)) {
+            const Interaction& it = interactions_[key.interaction];
+            if (!eligible(agent, a, it, q, k)) continue;
+            consider(key.interaction, q.priority);
+            break;
+          }
+        }
+      }
+    }
+    if (best == kNone) return;
+    const Interaction& it = interactions_[best];
+    const LinkedQueue& q = policy.queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
+    Explanation why;
+    why.queue = symbols_.name(q.name);
+    why.step = it.step;
+    why.reason = from_hold ? "preferred_agent" : "agent_became_free";
+    why.chosen = named(score(a, it, q));
+    why.candidates = 1;
+    leave_waiting(best);
+    offer(best, a, std::move(why), events);
+  }
+}
+
+void Core::offer(InteractionIndex i, AgentIndex a, Explanation explanation, std::vector<Event>& events) {
+  Interaction& it = interactions_[i];
+  SB_CHECK(it.state == InteractionState::Queued && !it.in_waiting_set && it.held_for == kNone);
+  reserve_slot(a, it.channel_index);
+  it.state = InteractionState::Offered;
+  it.agent = a;
+  it.offer = next_offer_++;
+  it.offer_step = it.step;
+  ++it.epoch;
+  it.offer_expires_at = now_ + policy_->channels[it.channel_index].config.offer_timeout;
+  offers_.emplace(it.offer, i);
+  agents_[a].offered.push_back(i);
+  timers_.schedule(it.offer_expires_at, TimerKind::OfferExpiry, i, it.epoch);
+  OfferCreated created;
+  created.offer_id = it.offer;
+  created.agent_id = agents_[a].id;
+  created.interaction = summary(it);
+  created.journey = journey_of(it);
+  created.explanation = explanation;
+  created.expires_at = it.offer_expires_at;
+  explanations_.insert_or_assign(i, std::move(explanation));
+  events.push_back(Event{now_, std::move(created)});
+}
+
+}  // namespace sb::core

@@ -1,0 +1,84 @@
+// Customer journeys: per customer id, the last N contacts across every channel, so that routing
+// can prefer a previous agent and offers carry the customer's history. Memory is bounded: at
+// most N contacts per customer, contacts older than the look-back window are dropped, and the
+// least recently seen customer is evicted past the customer cap. Core-thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/common/symbol_table.h"
+#include "switchboard/time.h"
+
+namespace sb::core {
+
+struct Contact {
+  std::uint64_t seq = 0;  // unique across the store; interactions find their contact by it
+  std::string interaction_id;
+  Symbol channel = kNoSymbol;
+  Symbol queue = kNoSymbol;
+  std::uint32_t agent = 0xFFFFFFFFu;  // AgentIndex, kNone if never answered
+  Symbol intent = kNoSymbol;
+  Symbol outcome = kNoSymbol;
+  Timestamp created_at;
+  Timestamp answered_at;  // .us == 0: not answered
+  Timestamp ended_at;     // .us == 0: not ended
+  float sentiment = 0;
+};
+
+struct Customer {
+  std::string id;
+  std::vector<Contact> contacts;  // oldest first
+  Timestamp last_seen;
+  std::uint32_t lru_prev = 0xFFFFFFFFu;
+  std::uint32_t lru_next = 0xFFFFFFFFu;
+  bool live = false;
+};
+
+class JourneyStore {
+ public:
+  void configure(std::uint32_t max_contacts, Duration lookback, std::uint32_t max_customers);
+
+  // The slot of `customer_id`, created if needed, marked most recently seen.
+  std::uint32_t touch(std::string_view customer_id, Timestamp now);
+  // The slot of `customer_id`, or kNone; does not change recency.
+  std::uint32_t find(std::string_view customer_id) const;
+  // The customer in `slot` if it still holds `customer_id` (slots are reused after eviction).
+  const Customer* get(std::uint32_t slot, std::string_view customer_id) const;
+  Customer* get(std::uint32_t slot, std::string_view customer_id);
+
+  // Appends a contact (dropping the oldest past the cap or the window); returns its seq.
+  std::uint64_t add_contact(std::uint32_t slot, Contact contact, Timestamp now);
+  Contact* find_contact(std::uint32_t slot, std::string_view customer_id, std::uint64_t seq);
+
+  Duration lookback() const { return lookback_; }
+  std::size_t customers() const { return index_.size(); }
+  // Visits live customers in slot order (deterministic).
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const Customer& c : slots_) {
+      if (c.live) f(c);
+    }
+  }
+
+ private:
+  void lru_unlink(std::uint32_t slot);
+  void lru_push_back(std::uint32_t slot);
+  void evict_oldest();
+  void prune(Customer& c, Timestamp now);
+
+  std::uint32_t max_contacts_ = 10;
+  Duration lookback_ = std::chrono::hours(24 * 30);
+  std::uint32_t max_customers_ = 1'000'000;
+  std::uint64_t next_seq_ = 1;
+  std::vector<Customer> slots_;
+  std::vector<std::uint32_t> free_;
+  std::unordered_map<std::string, std::uint32_t> index_;
+  std::uint32_t lru_head_ = 0xFFFFFFFFu;
+  std::uint32_t lru_tail_ = 0xFFFFFFFFu;
+};
+
+}  // namespace sb::core

@@ -1,0 +1,67 @@
+// A compiled Policy linked to the core's symbols and queue runtimes: the form the matching code
+// reads. Built when SetPolicy is applied; immutable after. Core-thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/core/linked_expr.h"
+#include "switchboard/policy.h"
+#include "switchboard/result.h"
+
+namespace sb::core {
+
+inline constexpr std::size_t kMaxChannels = 64;
+inline constexpr std::size_t kMaxSteps = 32;
+
+struct LinkedStep {
+  Duration after{0};
+  LinkedExpr agent_only;  // fixed per agent: indexed in the agent pools
+  LinkedExpr per_interaction;  // checked for each candidate pair
+  double priority_bump = 0;
+};
+
+struct LinkedQueue {
+  Symbol name = kNoSymbol;
+  QueueIndex runtime = kNone;
+  LinkedExpr match;
+  double priority = 0;
+  std::uint64_t channel_mask = ~0ull;  // bit per policy channel index
+  std::vector<Symbol> skills;
+  SlaPolicy sla;
+  std::vector<LinkedStep> steps;
+  ScoringWeights weights;
+  AffinityPolicy affinity;
+  SentimentPolicy sentiment;
+  double aging_per_us = 0;
+  std::int32_t overflow_to = -1;  // policy queue index
+  Duration overflow_after{0};
+  std::uint32_t waiting_offset = 0;  // first of its steps x channels waiting sets
+};
+
+struct LinkedChannel {
+  Symbol name = kNoSymbol;
+  ChannelPolicy config;
+  std::uint64_t blocked_by = 0;  // channels whose load blocks this one
+};
+
+struct LinkedPolicy {
+  std::shared_ptr<const Policy> source;
+  std::vector<LinkedChannel> channels;
+  std::vector<Symbol> skills;  // sorted
+  Symbol deescalation_skill = kNoSymbol;
+  double idle_horizon_us = 1;
+  std::vector<LinkedQueue> queues;
+  std::uint32_t waiting_sets = 0;
+
+  std::int32_t channel_index(Symbol channel) const;
+  std::int32_t queue_index(Symbol name) const;
+  bool declares_skill(Symbol skill) const;
+};
+
+// Validates the structure the core relies on and links it to `symbols`. Queue runtimes are left
+// unset (the core assigns them). Fails, changing nothing, on an inconsistent policy.
+Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTable& symbols);
+
+}  // namespace sb::core

@@ -1,0 +1,100 @@
+// The core's records of agents and interactions. Dense indices, not pointers, link them, so
+// that the state is compact, hashable in a fixed order and free of dangling references.
+// Core-thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/core/attr_value.h"
+#include "switchboard/time.h"
+#include "switchboard/types.h"
+
+namespace sb::core {
+
+using AgentIndex = std::uint32_t;
+using InteractionIndex = std::uint32_t;
+using QueueIndex = std::uint32_t;  // index into the core's queue runtimes (stable across reloads)
+inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+struct SkillLevel {
+  Symbol skill = kNoSymbol;
+  std::uint8_t level = 0;
+};
+
+// Slots of one channel (indexed by the installed policy's channel index).
+struct ChannelSlots {
+  std::uint16_t capacity = 0;
+  std::uint16_t load = 0;  // offered + assigned + in wrap-up
+};
+
+struct Agent {
+  std::string id;
+  Symbol id_sym = kNoSymbol;  // so that expressions compare agent ids as symbols
+  AgentKind kind = AgentKind::Human;
+  Presence presence = Presence::Offline;  // as set: Offline, Available or Away
+  Symbol away_reason = kNoSymbol;
+  std::vector<SkillLevel> skills;  // sorted by skill symbol
+  std::vector<Symbol> languages;
+  AttrMap attributes;
+  // Capacities as declared (channel symbol -> slots); empty: every channel's default.
+  std::vector<std::pair<Symbol, std::uint16_t>> declared_channels;
+  std::vector<ChannelSlots> slots;  // by policy channel index
+  std::uint64_t busy_channels = 0;  // bit per policy channel index with load > 0
+  std::uint32_t wrap_ups = 0;       // interactions in wrap-up
+  Timestamp idle_since;             // last offer, slot freed or became available
+  std::uint32_t consecutive_misses = 0;
+  std::uint32_t consecutive_negative = 0;
+  Timestamp last_negative_at;
+  std::vector<InteractionIndex> held;  // waiting for this agent (preferred or named)
+  std::vector<InteractionIndex> offered;  // pending offers to this agent
+  std::vector<std::uint32_t> pool_nodes;  // indices into AgentPools' nodes
+
+  std::uint8_t skill_level(Symbol skill) const {
+    for (const SkillLevel& s : skills) {
+      if (s.skill == skill) return s.level;
+    }
+    return 0;
+  }
+};
+
+struct Interaction {
+  std::string id;
+  std::string customer_id;
+  Symbol channel = kNoSymbol;
+  std::uint32_t channel_index = 0;  // in the installed policy
+  std::uint32_t customer = kNone;   // journey store slot (kNone: evicted)
+  AttrMap attributes;
+  double sentiment = 0;
+  double priority = 0;
+  InteractionState state = InteractionState::Queued;
+  QueueIndex queue = kNone;
+  std::uint32_t step = 0;
+  Timestamp created_at;
+  Timestamp queued_at;  // entered its current queue: steps, aging and SLA count from here
+  Timestamp answered_at;
+  Timestamp ended_at;
+  std::uint64_t content_hash = 0;  // of the create command, for idempotency
+  QueueIndex first_queue = kNone;  // the answer to a retried create
+  InteractionState first_state = InteractionState::Queued;
+  AgentIndex agent = kNone;        // offered to or assigned to
+  OfferId offer = 0;
+  Timestamp offer_expires_at;
+  std::vector<AgentIndex> excluded;  // agents who rejected or missed it
+  AgentIndex held_for = kNone;
+  std::uint32_t epoch = 0;        // bumps on every state change; stale timers compare it
+  std::uint32_t queue_epoch = 0;  // bumps when it enters a queue
+  bool sla_breached = false;
+  std::uint32_t transfers = 0;
+  std::uint64_t journey_seq = 0;  // its contact in the journey store
+  Symbol outcome = kNoSymbol;
+  // Position in a waiting set while Queued and not held.
+  double order_key = 0;
+  std::uint64_t wait_seq = 0;
+  bool in_waiting_set = false;
+  // The explanation of the current offer.
+  std::uint32_t offer_step = 0;
+};
+
+}  // namespace sb::core

@@ -1,0 +1,144 @@
+// Events the core emits while it applies commands and fires timers: what platforms receive on
+// the stream (as CloudEvents) and what metrics count. Plain data, safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "switchboard/time.h"
+#include "switchboard/types.h"
+
+namespace sb {
+
+// One previous contact of the customer, on any channel.
+struct JourneyContact {
+  std::string interaction_id;
+  std::string channel;
+  std::string queue;
+  std::string agent_id;  // empty if never answered
+  std::string intent;    // the interaction's "intent" attribute, if any
+  Timestamp created_at;
+  std::optional<Timestamp> answered_at;
+  std::optional<Timestamp> ended_at;
+  std::string outcome;   // "", "resolved", "abandoned", "cancelled", "transferred", ...
+  double sentiment = 0;
+};
+
+// Each factor of an agent's score, already weighted; total is their sum.
+struct ScoreBreakdown {
+  std::string agent_id;
+  double total = 0;
+  double skill = 0;
+  double idle = 0;
+  double load = 0;
+  double affinity = 0;
+  double sentiment = 0;
+};
+
+// Why this agent: the winner, the runner-up, and how the decision was made.
+struct Explanation {
+  std::string queue;
+  std::uint32_t step = 0;
+  std::string reason;  // "best_score", "preferred_agent", "agent_became_free", "named_agent"
+  ScoreBreakdown chosen;
+  std::optional<ScoreBreakdown> runner_up;
+  std::uint32_t candidates = 0;  // eligible agents considered
+};
+
+struct InteractionSummary {
+  std::string id;
+  std::string channel;
+  std::string customer_id;
+  Attributes attributes;
+  double sentiment = 0;
+  double priority = 0;
+  std::string queue;
+  Timestamp created_at;
+};
+
+struct OfferCreated {
+  OfferId offer_id = 0;
+  std::string agent_id;
+  InteractionSummary interaction;
+  std::vector<JourneyContact> journey;
+  Explanation explanation;
+  Timestamp expires_at;
+};
+
+enum class OfferEndReason : std::uint8_t { Rejected, Expired, Withdrawn };
+
+struct OfferEnded {
+  OfferId offer_id = 0;
+  std::string agent_id;
+  std::string interaction_id;
+  OfferEndReason reason = OfferEndReason::Rejected;
+};
+
+struct InteractionQueued {
+  std::string interaction_id;
+  std::string queue;
+  std::uint32_t step = 0;
+  std::string held_for_agent;  // set while it waits for a preferred or named agent
+};
+
+struct InteractionAssigned {
+  std::string interaction_id;
+  std::string agent_id;
+  std::string queue;
+  OfferId offer_id = 0;
+  Duration waited{0};
+};
+
+struct InteractionAbandoned {
+  std::string interaction_id;
+  std::string queue;
+  Duration waited{0};
+};
+
+struct InteractionEnded {
+  std::string interaction_id;
+  std::string agent_id;
+  InteractionState state = InteractionState::Completed;  // WrapUp, Completed or Cancelled
+  std::string outcome;
+};
+
+struct InteractionTransferred {
+  std::string interaction_id;
+  std::string from_queue;
+  std::string to_queue;
+  std::string to_agent;
+};
+
+struct AgentStateChanged {
+  std::string agent_id;
+  Presence presence = Presence::Offline;
+  std::string reason;
+};
+
+struct SlaBreach {
+  std::string interaction_id;
+  std::string queue;
+  Duration threshold{0};
+};
+
+struct PolicyInstalled {
+  std::uint64_t version = 0;
+  std::uint32_t requeued = 0;  // waiting interactions re-evaluated
+};
+
+using EventBody = std::variant<OfferCreated, OfferEnded, InteractionQueued, InteractionAssigned,
+                               InteractionAbandoned, InteractionEnded, InteractionTransferred,
+                               AgentStateChanged, SlaBreach, PolicyInstalled>;
+
+struct Event {
+  Timestamp time;
+  EventBody body;
+};
+
+// The CloudEvents type of an event, e.g. "switchboard.offer.created".
+std::string_view event_type(const Event& event);
+
+}  // namespace sb
