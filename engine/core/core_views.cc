@@ -115,7 +115,12 @@ std::optional<Duration> Core::estimated_wait(const Interaction& it) const {
     const auto self = static_cast<InteractionIndex>(&it - interactions_.data());
     for (std::uint32_t set = 0; set < lq.steps.size() * policy_->channels.size(); ++set) {
       for (const WaitKey& key : waiting_[lq.waiting_offset + set]) {
-        if (key.interaction != self && effective_priority(interactions_[key.interaction]) > mine) {
+        if (key.interaction == self) continue;
+        const Interaction& other = interactions_[key.interaction];
+        const double theirs = effective_priority(other);
+        if (theirs != mine ? theirs > mine
+                           : (other.queued_at != it.queued_at ? other.queued_at < it.queued_at
+                                                               : other.wait_seq < it.wait_seq)) {
           ++ahead;
         }
       }
