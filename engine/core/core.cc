@@ -117,8 +117,14 @@ std::optional<Timestamp> Core::next_deadline() const {
 }
 
 void Core::fire(const Timer& t, std::vector<Event>& events) {
-  if (t.interaction >= interactions_.size()) return;
-  Interaction& it = interactions_[t.interaction];
+  if (t.kind == TimerKind::WellbeingEnd) {
+    // Stateless: on a stable state, fill_agent offers only what the agent may now take.
+    if (t.target < agents_.size()) fill_agent(t.target, events);
+    return;
+  }
+  if (t.target >= interactions_.size()) return;
+  const InteractionIndex i = t.target;
+  Interaction& it = interactions_[i];
   if (t.kind == TimerKind::Sla) {
     if (t.epoch != it.queue_epoch || it.sla_breached) return;
     if (it.state != InteractionState::Queued && it.state != InteractionState::Offered) return;
@@ -135,29 +141,30 @@ void Core::fire(const Timer& t, std::vector<Event>& events) {
   if (t.epoch != it.epoch) return;
   switch (t.kind) {
     case TimerKind::OfferExpiry:
-      if (it.state == InteractionState::Offered) end_offer(t.interaction, OfferEndReason::Expired, events);
+      if (it.state == InteractionState::Offered) end_offer(i, OfferEndReason::Expired, events);
       break;
     case TimerKind::Step:
       if (it.state == InteractionState::Queued && it.held_for == kNone) {
-        leave_waiting(t.interaction);
-        enqueue(t.interaction, events, false);
-        route(t.interaction, events);
+        leave_waiting(i);
+        enqueue(i, events, false);
+        route(i, events);
       }
       break;
     case TimerKind::HoldEnd:
       if (it.state == InteractionState::Queued && it.held_for != kNone) {
-        leave_waiting(t.interaction);
-        enqueue(t.interaction, events, true);
-        route(t.interaction, events);
+        leave_waiting(i);
+        enqueue(i, events, true);
+        route(i, events);
       }
       break;
     case TimerKind::Overflow:
-      if (it.state == InteractionState::Queued && it.held_for == kNone) overflow(t.interaction, events);
+      if (it.state == InteractionState::Queued && it.held_for == kNone) overflow(i, events);
       break;
     case TimerKind::WrapUpEnd:
-      if (it.state == InteractionState::WrapUp) finish_wrap_up(t.interaction, events);
+      if (it.state == InteractionState::WrapUp) finish_wrap_up(i, events);
       break;
-    case TimerKind::Sla: break;
+    case TimerKind::Sla:
+    case TimerKind::WellbeingEnd: break;
   }
 }
 

@@ -88,6 +88,12 @@ class Core {
   std::optional<AgentView> agent(std::string_view id) const;
   std::vector<AgentView> agents() const;
   std::optional<InteractionView> interaction(std::string_view id) const;
+  // Just the state and pending offer of an interaction: cheaper than the full view.
+  struct Status {
+    InteractionState state = InteractionState::Queued;
+    OfferId offer_id = 0;
+  };
+  std::optional<Status> status(std::string_view id) const;
   std::vector<QueueView> queues() const;
   std::optional<QueueView> queue(std::string_view name) const;
   std::vector<JourneyContact> journey(std::string_view customer_id) const;

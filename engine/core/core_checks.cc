@@ -112,13 +112,13 @@ std::vector<std::string> Core::check_invariants() const {
   for (InteractionIndex i = 0; i < interactions_.size(); ++i) {
     const Interaction& it = interactions_[i];
     if (it.id.empty()) continue;
-    const std::string who = "interaction " + it.id + ": ";
+    auto who = [&it] { return "interaction " + it.id + ": "; };
     const bool holds_slot = it.state == InteractionState::Offered || it.state == InteractionState::Assigned ||
                             it.state == InteractionState::WrapUp;
     if (!is_terminal(it.state)) ++live;
     if (holds_slot) {
       if (it.agent == kNone) {
-        bad.push_back(who + "holds a slot but has no agent");
+        bad.push_back(who() + "holds a slot but has no agent");
         continue;
       }
       ++load[it.agent][it.channel_index];
@@ -126,18 +126,18 @@ std::vector<std::string> Core::check_invariants() const {
     }
     if (it.state == InteractionState::Offered) {
       auto o = offers_.find(it.offer);
-      if (o == offers_.end() || o->second != i) bad.push_back(who + "offered without a pending offer");
+      if (o == offers_.end() || o->second != i) bad.push_back(who() + "offered without a pending offer");
       const auto& offered = agents_[it.agent].offered;
-      if (std::count(offered.begin(), offered.end(), i) != 1) bad.push_back(who + "missing from its agent's offers");
+      if (std::count(offered.begin(), offered.end(), i) != 1) bad.push_back(who() + "missing from its agent's offers");
     } else if (it.offer != 0 && !is_terminal(it.state) && it.state != InteractionState::Assigned &&
                it.state != InteractionState::WrapUp) {
-      bad.push_back(who + "keeps an offer id while " + std::string(to_string(it.state)));
+      bad.push_back(who() + "keeps an offer id while " + std::string(to_string(it.state)));
     }
     if (it.state == InteractionState::Queued) {
-      if (it.agent != kNone) bad.push_back(who + "queued but has an agent");
-      if (it.in_waiting_set == (it.held_for != kNone)) bad.push_back(who + "queued must be either in a waiting set or held");
+      if (it.agent != kNone) bad.push_back(who() + "queued but has an agent");
+      if (it.in_waiting_set == (it.held_for != kNone)) bad.push_back(who() + "queued must be either in a waiting set or held");
     } else if (it.in_waiting_set || it.held_for != kNone) {
-      bad.push_back(who + "waits while " + std::string(to_string(it.state)));
+      bad.push_back(who() + "waits while " + std::string(to_string(it.state)));
     }
     if (it.in_waiting_set) ++in_sets;
   }
@@ -160,21 +160,21 @@ std::vector<std::string> Core::check_invariants() const {
   if (set_entries != in_sets) bad.push_back("waiting sets and interactions disagree");
   for (AgentIndex a = 0; a < agents_.size(); ++a) {
     const Agent& agent = agents_[a];
-    const std::string who = "agent " + agent.id + ": ";
+    auto who = [&agent] { return "agent " + agent.id + ": "; };
     for (std::uint32_t ch = 0; ch < policy.channels.size(); ++ch) {
       const ChannelSlots& s = agent.slots[ch];
-      if (s.load > s.capacity) bad.push_back(who + "over capacity on " + symbols_.name(policy.channels[ch].name));
-      if (s.load != load[a][ch]) bad.push_back(who + "load disagrees with its interactions");
-      if (((agent.busy_channels >> ch) & 1u) != (s.load > 0 ? 1u : 0u)) bad.push_back(who + "busy channels are off");
+      if (s.load > s.capacity) bad.push_back(who() + "over capacity on " + symbols_.name(policy.channels[ch].name));
+      if (s.load != load[a][ch]) bad.push_back(who() + "load disagrees with its interactions");
+      if (((agent.busy_channels >> ch) & 1u) != (s.load > 0 ? 1u : 0u)) bad.push_back(who() + "busy channels are off");
     }
-    if (agent.wrap_ups != wrap_ups[a]) bad.push_back(who + "wrap-up count is off");
+    if (agent.wrap_ups != wrap_ups[a]) bad.push_back(who() + "wrap-up count is off");
     for (std::uint32_t n : agent.pool_nodes) {
       const PoolNode& node = pools_.node(n);
       const auto ch = static_cast<std::uint32_t>(node.pool % pools_.channels());
       const bool routable = free_slots(agent, ch) > 0;
-      if (routable != (node.cls != kNone)) bad.push_back(who + "pool membership disagrees with free slots");
+      if (routable != (node.cls != kNone)) bad.push_back(who() + "pool membership disagrees with free slots");
       if (node.cls != kNone && !(pools_.pool(node.pool).classes[node.cls].key == class_key(agent, node))) {
-        bad.push_back(who + "in the wrong class");
+        bad.push_back(who() + "in the wrong class");
       }
     }
   }

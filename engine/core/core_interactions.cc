@@ -315,6 +315,7 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
   ++from.transferred_out;
   ++it.transfers;
   it.agent = kNone;
+  it.offer = 0;
   it.state = InteractionState::Queued;
   ++it.epoch;
   const std::string from_queue = symbols_.name(from.name);
@@ -406,10 +407,14 @@ Result<Reply> Core::accept_offer(const AcceptOffer& c, std::vector<Event>& event
   ++it.epoch;
   agent.consecutive_misses = 0;
   const WellbeingPolicy& wellbeing = policy_->source->wellbeing;
+  const AgentIndex a = it.agent;
   if (it.sentiment < wellbeing.negative_below) {
     if (now_ - agent.last_negative_at >= wellbeing.cooldown) agent.consecutive_negative = 0;
     ++agent.consecutive_negative;
     agent.last_negative_at = now_;
+    if (wellbeing.max_consecutive_negative > 0 && agent.consecutive_negative >= wellbeing.max_consecutive_negative) {
+      timers_.schedule(now_ + wellbeing.cooldown, TimerKind::WellbeingEnd, a, 0);
+    }
   } else {
     agent.consecutive_negative = 0;
   }
@@ -425,7 +430,9 @@ Result<Reply> Core::accept_offer(const AcceptOffer& c, std::vector<Event>& event
     contact->answered_at = now_;
   }
   events.push_back(Event{now_, InteractionAssigned{it.id, agent.id, symbols_.name(q.name), c.offer_id, waited}});
-  return reply_for(it);
+  // A reset wellbeing count may let this agent take an upset customer who waits.
+  fill_agent(a, events);
+  return reply_for(interactions_[i]);
 }
 
 Result<Reply> Core::reject_offer(const RejectOffer& c, std::vector<Event>& events) {

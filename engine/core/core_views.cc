@@ -129,6 +129,13 @@ std::optional<Duration> Core::estimated_wait(const Interaction& it) const {
   return seconds((ahead + 1) / rate);
 }
 
+std::optional<Core::Status> Core::status(std::string_view id) const {
+  auto found = interaction_index_.find(std::string(id));
+  if (found == interaction_index_.end()) return std::nullopt;
+  const Interaction& it = interactions_[found->second];
+  return Status{it.state, it.offer};
+}
+
 std::optional<InteractionView> Core::interaction(std::string_view id) const {
   auto found = interaction_index_.find(std::string(id));
   if (found == interaction_index_.end()) return std::nullopt;

@@ -12,20 +12,28 @@
 
 namespace sb::core {
 
-enum class TimerKind : std::uint8_t { OfferExpiry, Step, Sla, HoldEnd, Overflow, WrapUpEnd };
+enum class TimerKind : std::uint8_t {
+  OfferExpiry,
+  Step,
+  Sla,
+  HoldEnd,
+  Overflow,
+  WrapUpEnd,
+  WellbeingEnd,  // target is an agent: its cool-down ended, it may take upset customers again
+};
 
 struct Timer {
   Timestamp due;
   std::uint64_t seq = 0;
   TimerKind kind = TimerKind::Step;
-  InteractionIndex interaction = kNone;
+  std::uint32_t target = kNone;  // an InteractionIndex, or an AgentIndex for agent timers
   std::uint32_t epoch = 0;
 };
 
 class TimerQueue {
  public:
-  void schedule(Timestamp due, TimerKind kind, InteractionIndex i, std::uint32_t epoch) {
-    heap_.push(Timer{due, next_seq_++, kind, i, epoch});
+  void schedule(Timestamp due, TimerKind kind, std::uint32_t target, std::uint32_t epoch) {
+    heap_.push(Timer{due, next_seq_++, kind, target, epoch});
   }
   bool due(Timestamp now) const { return !heap_.empty() && heap_.top().due <= now; }
   Timer pop() {

@@ -1,0 +1,320 @@
+// core_bench: micro-benchmark of the routing core at a contact centre's steady state (by default
+// 10,000 agents, 50 skills, 100 queues, 1,000 interactions waiting). It measures
+//   - decision latency: Core::preview of a new interaction, indexed, against the naive scan of
+//     every agent (which must choose the same agent: a correctness cross-check);
+//   - command throughput: a recorded log of a realistic command mix, replayed on one thread on a
+//     fresh, identical core (the core is deterministic, so the replay must end in the recorded
+//     state);
+//   - memory: the live heap held per agent and per waiting interaction.
+// See bench/driver.h for how the steady state is built. Single-threaded.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "bench/driver.h"
+#include "bench/heap_counter.h"
+#include "bench/report.h"
+#include "bench/scenario.h"
+#include "engine/core/core.h"
+
+namespace sb::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using sb::core::Core;
+using sb::core::MatchStrategy;
+
+struct Options {
+  std::size_t agents = 10'000;
+  std::uint64_t seed = 1;
+  std::size_t commands = 1'000'000;
+  std::size_t samples = 100'000;
+  std::size_t naive_samples = 0;  // 0: about 2,000 at 10,000 agents, fewer for larger centres
+  std::size_t waiting = 0;        // 0: one per ten agents
+  bool json = false;
+};
+
+constexpr Timestamp kMemoryStart{1'700'000'000'000'000};
+constexpr std::size_t kSampleEvery = 8;  // commands timed one by one during the replay
+
+std::int64_t ns_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count();
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The q-quantile of `v` (reordered).
+std::int64_t quantile(std::vector<std::int64_t>& v, double q) {
+  if (v.empty()) return 0;
+  const auto k = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return v[k];
+}
+
+void progress(const Options& o, const char* what, double s) {
+  std::fprintf(stderr, "[core_bench] %-34s %6.1f s\n", what, s);
+  (void)o;
+}
+
+// Live heap delta of registering every agent once the policy is installed, then of interactions
+// that wait because nobody can take them (every agent away). Their customers already have a
+// journey (as most callers do: the customer record belongs to the journey, which outlives any
+// one interaction); the second figure is for brand-new customers. Time moves by 1 us per command
+// so that no timer fires and changes memory behind the measurement.
+void measure_memory(const Options& o, std::size_t waiting, Report& r) {
+  Core core;
+  Scenario scenario(o.agents, o.seed, "mem-");
+  Rng rng(o.seed ^ 0x3C6EF372FE94F82Bull);
+  std::vector<Event> events;
+  events.reserve(4096);
+  Timestamp now = kMemoryStart;
+  auto apply = [&](const Command& c) {
+    if (!core.apply(c, now, events).ok()) ++r.rejected;
+    events.clear();
+    now = now + Duration{1};
+  };
+  apply(SetPolicy{make_policy()});
+  const std::int64_t before_agents = live_heap_bytes();
+  for (std::size_t a = 0; a < o.agents; ++a) {
+    apply(scenario.agent(a));
+    apply(SetAgentState{agent_id(a), Presence::Available, ""});
+  }
+  const std::int64_t after_agents = live_heap_bytes();
+  for (std::size_t a = 0; a < o.agents; ++a) apply(SetAgentState{agent_id(a), Presence::Away, "break"});
+  for (std::size_t k = 0; k < waiting; ++k) {
+    CreateInteraction c = scenario.interaction_of(rng, false, k);
+    const std::string id = c.interaction_id;
+    apply(std::move(c));
+    apply(CancelInteraction{id, "abandoned"});
+  }
+  const std::int64_t before_waiting = live_heap_bytes();
+  for (std::size_t k = 0; k < waiting; ++k) apply(scenario.interaction_of(rng, false, k));
+  const std::int64_t after_waiting = live_heap_bytes();
+  for (std::size_t k = 0; k < waiting; ++k) apply(scenario.interaction_of(rng, false, waiting + k));
+  const std::int64_t after_new = live_heap_bytes();
+  if (core.counts().waiting != 2 * waiting) {
+    std::fprintf(stderr, "core_bench: memory phase expected %zu waiting, the core has %zu\n",
+                 2 * waiting, core.counts().waiting);
+  }
+  const auto per = [](std::int64_t bytes, std::size_t n) {
+    return n == 0 ? 0.0 : static_cast<double>(bytes) / static_cast<double>(n);
+  };
+  r.bytes_per_agent = per(after_agents - before_agents, o.agents);
+  r.bytes_per_waiting = per(after_waiting - before_waiting, waiting);
+  r.bytes_per_waiting_new_customer = per(after_new - after_waiting, waiting);
+}
+
+void describe(const Core& core, Report& r) {
+  const sb::core::CoreCounts c = core.counts();
+  r.waiting = c.waiting;
+  r.offered = c.offered;
+  r.assigned = c.assigned;
+  r.wrap_up = c.wrap_up;
+  r.customers = c.customers;
+  for (const AgentView& a : core.agents()) {
+    bool busy = false, free = false;
+    for (const ChannelLoad& ch : a.channels) {
+      busy = busy || ch.load > 0;
+      free = free || ch.free > 0;
+    }
+    r.agents_busy += busy;
+    r.agents_free_slot += free;
+    r.agents_away += a.presence == Presence::Away || a.presence == Presence::Offline;
+  }
+}
+
+std::int64_t clock_read_ns() {
+  std::vector<std::int64_t> v;
+  for (int k = 0; k < 10'000; ++k) {
+    const auto a = Clock::now();
+    const auto b = Clock::now();
+    v.push_back(ns_between(a, b));
+  }
+  return quantile(v, 0.5);
+}
+
+// Routing decisions for new interactions of the everyday mix, on the steady state (which preview
+// leaves untouched). The naive scan runs on the same state and must pick the same agent.
+void measure_decisions(Core& core, const Options& o, Report& r) {
+  Scenario probe(o.agents, o.seed, "pv-");
+  Rng rng(o.seed ^ 0xA54FF53A5F1D36F1ull);
+  r.clock_ns = clock_read_ns();
+  std::vector<std::int64_t> ns;
+  ns.reserve(o.samples);
+  std::size_t found = 0;
+  double candidates = 0;
+  for (std::size_t s = 0; s < o.samples; ++s) {
+    const CreateInteraction c = probe.interaction(rng, false);
+    const auto t0 = Clock::now();
+    const Result<Explanation> why = core.preview(c, MatchStrategy::Indexed);
+    const auto t1 = Clock::now();
+    ns.push_back(ns_between(t0, t1));
+    if (why.ok() && !why->chosen.agent_id.empty()) ++found;
+    if (why.ok()) candidates += why->candidates;
+  }
+  r.samples = o.samples;
+  r.decision_ns_p50 = quantile(ns, 0.5);
+  r.decision_ns_p90 = quantile(ns, 0.9);
+  r.decision_ns_p99 = quantile(ns, 0.99);
+  r.decision_ns_max = quantile(ns, 1.0);
+  r.decision_found_share = o.samples ? static_cast<double>(found) / static_cast<double>(o.samples) : 0;
+  r.decision_candidates = o.samples ? candidates / static_cast<double>(o.samples) : 0;
+
+  std::vector<std::int64_t> naive_ns;
+  for (std::size_t s = 0; s < o.naive_samples; ++s) {
+    const CreateInteraction c = probe.interaction(rng, false);
+    const Result<Explanation> indexed = core.preview(c, MatchStrategy::Indexed);
+    const auto t0 = Clock::now();
+    const Result<Explanation> naive = core.preview(c, MatchStrategy::Naive);
+    const auto t1 = Clock::now();
+    naive_ns.push_back(ns_between(t0, t1));
+    const bool same = indexed.ok() == naive.ok() &&
+                      (!indexed.ok() || (indexed->chosen.agent_id == naive->chosen.agent_id &&
+                                         indexed->chosen.total == naive->chosen.total));
+    if (same) continue;
+    if (++r.mismatches <= 10) {
+      std::fprintf(stderr, "core_bench: MISMATCH for %s (channel %s, customer %s): indexed %s (%.17g), naive %s (%.17g)\n",
+                   c.interaction_id.c_str(), c.channel.c_str(), c.customer_id.c_str(),
+                   indexed.ok() ? indexed->chosen.agent_id.c_str() : "error", indexed.ok() ? indexed->chosen.total : 0.0,
+                   naive.ok() ? naive->chosen.agent_id.c_str() : "error", naive.ok() ? naive->chosen.total : 0.0);
+    }
+  }
+  r.naive_samples = o.naive_samples;
+  r.naive_ns_p50 = quantile(naive_ns, 0.5);
+  r.naive_ns_p99 = quantile(naive_ns, 0.99);
+}
+
+// Applies the log on one thread as the runtime would, clearing the events after each command
+// (the runtime would hand them on). Every kSampleEvery-th command is timed on its own too; the
+// two extra clock reads that costs are inside the throughput figure (under 1%).
+void measure_throughput(Core& core, const CommandLog& log, Report& r) {
+  std::vector<Event> events;
+  events.reserve(256);
+  std::vector<std::int64_t> apply_ns, create_ns;
+  apply_ns.reserve(log.size() / kSampleEvery + 1);
+  const std::uint64_t rejected_before = core.counts().commands_rejected;
+  const auto start = Clock::now();
+  for (std::size_t k = 0; k < log.size(); ++k) {
+    const LoggedCommand& c = log[k];
+    if (k % kSampleEvery != 0) {
+      (void)core.apply(c.command, c.at, events);
+      events.clear();
+      continue;
+    }
+    const auto t0 = Clock::now();
+    (void)core.apply(c.command, c.at, events);
+    events.clear();
+    const auto t1 = Clock::now();
+    apply_ns.push_back(ns_between(t0, t1));
+    if (std::holds_alternative<CreateInteraction>(c.command)) create_ns.push_back(apply_ns.back());
+  }
+  const double elapsed_s = seconds_since(start);
+  r.commands = log.size();
+  r.commands_per_s = elapsed_s > 0 ? static_cast<double>(log.size()) / elapsed_s : 0;
+  r.apply_ns_p50 = quantile(apply_ns, 0.5);
+  r.apply_ns_p99 = quantile(apply_ns, 0.99);
+  r.create_ns_p50 = quantile(create_ns, 0.5);
+  r.create_ns_p99 = quantile(create_ns, 0.99);
+  r.rejected += core.counts().commands_rejected - rejected_before;
+  std::vector<std::size_t> counts(std::variant_size_v<Command>, 0);
+  for (const LoggedCommand& c : log) ++counts[c.command.index()];
+  for (const LoggedCommand& c : log) {
+    std::size_t& n = counts[c.command.index()];
+    if (n == 0) continue;
+    r.mix.emplace_back(command_name(c.command), n);
+    n = 0;
+  }
+}
+
+int run(const Options& o) {
+  const auto start = Clock::now();
+  const std::size_t waiting = o.waiting != 0 ? o.waiting : std::max<std::size_t>(1, o.agents / 10);
+  Report r;
+  r.agents = o.agents;
+  r.seed = o.seed;
+
+  auto t = Clock::now();
+  measure_memory(o, waiting, r);
+  progress(o, "memory", seconds_since(t));
+
+  // Core A: build the steady state, measure decisions on it, then record the command log.
+  std::uint64_t steady_hash = 0, recorded_hash = 0;
+  CommandLog log;
+  {
+    Core core;
+    Driver driver(o.agents, o.seed, waiting);
+    t = Clock::now();
+    driver.register_agents(core);
+    progress(o, "agents registered", seconds_since(t));
+    driver.warm_up(core);
+    r.build_s = seconds_since(t);
+    progress(o, "steady state", r.build_s);
+    describe(core, r);
+    steady_hash = core.state_hash();
+    t = Clock::now();
+    measure_decisions(core, o, r);
+    progress(o, "decisions", seconds_since(t));
+    t = Clock::now();
+    driver.run(core, o.commands, &log);
+    recorded_hash = core.state_hash();
+    r.rejected += driver.rejected();
+    progress(o, "recording", seconds_since(t));
+  }
+  // Core B: the same steady state from the same seed, then the timed replay.
+  {
+    Core core;
+    Driver driver(o.agents, o.seed, waiting);
+    t = Clock::now();
+    driver.register_agents(core);
+    driver.warm_up(core);
+    r.rejected += driver.rejected();
+    progress(o, "steady state again", seconds_since(t));
+    r.deterministic = core.state_hash() == steady_hash;
+    t = Clock::now();
+    measure_throughput(core, log, r);
+    progress(o, "replay", seconds_since(t));
+    r.deterministic = r.deterministic && core.state_hash() == recorded_hash;
+  }
+  r.total_s = seconds_since(start);
+
+  if (!o.json) print_table(r, stdout);
+  if (r.mismatches > 0) {
+    std::fprintf(stderr, "core_bench: FAILED: indexed and naive chose different agents in %zu of %zu samples\n",
+                 r.mismatches, r.naive_samples);
+  }
+  if (!r.deterministic) {
+    std::fprintf(stderr, "core_bench: FAILED: the replay did not reproduce the recorded state\n");
+  }
+  if (r.rejected > 0) {
+    std::fprintf(stderr, "core_bench: warning: the core refused %llu commands of the driver\n",
+                 static_cast<unsigned long long>(r.rejected));
+  }
+  if (o.json) print_json(r, stdout);
+  return r.mismatches == 0 && r.deterministic ? 0 : 2;
+}
+
+}  // namespace
+}  // namespace sb::bench
+
+int main(int argc, char** argv) {
+  sb::bench::Options o;
+  CLI::App app{"core_bench: micro-benchmark of the Switchboard routing core"};
+  app.add_option("--agents", o.agents, "agents in the scenario")->check(CLI::Range(1, 200'000));
+  app.add_option("--seed", o.seed, "seed of every random choice; a seed reproduces a run");
+  app.add_option("--commands", o.commands, "commands in the throughput phase");
+  app.add_option("--samples", o.samples, "indexed decisions timed");
+  app.add_option("--naive-samples", o.naive_samples, "naive decisions timed and cross-checked (0: auto)");
+  app.add_option("--waiting", o.waiting, "interactions waiting at the steady state (0: agents / 10)");
+  app.add_flag("--json", o.json, "print one JSON object on the last line instead of the table");
+  CLI11_PARSE(app, argc, argv);
+  if (o.naive_samples == 0) {
+    o.naive_samples = std::clamp<std::size_t>(20'000'000 / o.agents, 200, 2'000);
+  }
+  return sb::bench::run(o);
+}
