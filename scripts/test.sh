@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: first the normal build, then the same
+# tests under AddressSanitizer and UndefinedBehaviorSanitizer. Usage: scripts/test.sh
+# Environment: SB_SKIP_SANITIZE=1 skips the sanitizer pass; SB_JOBS sets build parallelism.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+jobs="${SB_JOBS:-$(nproc)}"
+
+configure_build_test() {
+  local dir="$1"; shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" --parallel "$jobs"
+  ctest --test-dir "$dir" --output-on-failure --parallel "$jobs"
+}
+
+echo "== build and test (RelWithDebInfo) =="
+configure_build_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSB_BUILD_TESTS=ON -DSB_BUILD_BENCH=ON
+
+if [ "${SB_SKIP_SANITIZE:-0}" != "1" ]; then
+  echo "== build and test under ASan + UBSan =="
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  configure_build_test build-sanitize -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON -DSB_BUILD_TESTS=ON -DSB_BUILD_BENCH=OFF
+fi
