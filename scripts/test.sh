@@ -16,6 +16,9 @@ configure_build_test() {
   ctest --test-dir "$dir" --output-on-failure --parallel "$jobs"
 }
 
+echo "== format =="
+scripts/format.sh --check
+
 echo "== build and test (RelWithDebInfo) =="
 configure_build_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSB_BUILD_TESTS=ON -DSB_BUILD_BENCH=ON
 

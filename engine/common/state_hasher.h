@@ -19,10 +19,8 @@ class StateHasher {
     }
   }
   template <typename T>
-    requires std::is_arithmetic_v<T> || std::is_enum_v<T>
-  void add(T v) {
-    bytes(&v, sizeof v);
-  }
+  requires std::is_arithmetic_v<T> || std::is_enum_v<T>
+  void add(T v) { bytes(&v, sizeof v); }
   void add(std::string_view s) {
     add(static_cast<std::uint64_t>(s.size()));
     bytes(s.data(), s.size());

@@ -46,8 +46,14 @@ void AgentPools::insert_after(std::uint32_t node, std::uint32_t c, std::uint32_t
   n.cls = c;
   n.prev = after;
   n.next = after == kNone ? cls.head : nodes_[after].next;
-  if (n.prev != kNone) nodes_[n.prev].next = node; else cls.head = node;
-  if (n.next != kNone) nodes_[n.next].prev = node; else cls.tail = node;
+  if (n.prev != kNone)
+    nodes_[n.prev].next = node;
+  else
+    cls.head = node;
+  if (n.next != kNone)
+    nodes_[n.next].prev = node;
+  else
+    cls.tail = node;
   ++cls.count;
 }
 
@@ -55,8 +61,14 @@ void AgentPools::unlink(std::uint32_t node) {
   PoolNode& n = nodes_[node];
   if (n.cls == kNone) return;
   AgentClass& cls = pools_[n.pool].classes[n.cls];
-  if (n.prev != kNone) nodes_[n.prev].next = n.next; else cls.head = n.next;
-  if (n.next != kNone) nodes_[n.next].prev = n.prev; else cls.tail = n.prev;
+  if (n.prev != kNone)
+    nodes_[n.prev].next = n.next;
+  else
+    cls.head = n.next;
+  if (n.next != kNone)
+    nodes_[n.next].prev = n.prev;
+  else
+    cls.tail = n.prev;
   --cls.count;
   n.cls = n.prev = n.next = kNone;
 }

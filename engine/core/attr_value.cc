@@ -19,10 +19,14 @@ AttrValue AttrValue::of(const AttributeValue& v, SymbolTable& symbols) {
 
 AttributeValue AttrValue::to_public(const SymbolTable& symbols) const {
   switch (kind) {
-    case Kind::String: return symbols.name(sym);
-    case Kind::Number: return number;
-    case Kind::Bool: return boolean;
-    case Kind::Null: break;
+    case Kind::String:
+      return symbols.name(sym);
+    case Kind::Number:
+      return number;
+    case Kind::Bool:
+      return boolean;
+    case Kind::Null:
+      break;
   }
   return false;
 }

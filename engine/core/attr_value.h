@@ -28,10 +28,14 @@ struct AttrValue {
   friend bool operator==(const AttrValue& a, const AttrValue& b) {
     if (a.kind != b.kind) return false;
     switch (a.kind) {
-      case Kind::Null: return true;
-      case Kind::String: return a.sym == b.sym;
-      case Kind::Number: return a.number == b.number;
-      case Kind::Bool: return a.boolean == b.boolean;
+      case Kind::Null:
+        return true;
+      case Kind::String:
+        return a.sym == b.sym;
+      case Kind::Number:
+        return a.number == b.number;
+      case Kind::Bool:
+        return a.boolean == b.boolean;
     }
     return false;
   }

@@ -7,11 +7,11 @@
 namespace sb {
 
 std::string_view command_name(const Command& command) {
-  static constexpr std::string_view kNames[] = {
-      "agent.upsert",         "agent.state",          "interaction.create",
-      "interaction.update",   "interaction.cancel",   "interaction.transfer",
-      "interaction.complete", "offer.accept",         "offer.reject",
-      "policy.set"};
+  static constexpr std::string_view kNames[] = {"agent.upsert",         "agent.state",
+                                                "interaction.create",   "interaction.update",
+                                                "interaction.cancel",   "interaction.transfer",
+                                                "interaction.complete", "offer.accept",
+                                                "offer.reject",         "policy.set"};
   return kNames[command.index()];
 }
 
@@ -20,9 +20,12 @@ std::string_view event_type(const Event& event) {
     std::string_view operator()(const OfferCreated&) const { return "switchboard.offer.created"; }
     std::string_view operator()(const OfferEnded& e) const {
       switch (e.reason) {
-        case OfferEndReason::Rejected: return "switchboard.offer.rejected";
-        case OfferEndReason::Expired: return "switchboard.offer.expired";
-        case OfferEndReason::Withdrawn: return "switchboard.offer.withdrawn";
+        case OfferEndReason::Rejected:
+          return "switchboard.offer.rejected";
+        case OfferEndReason::Expired:
+          return "switchboard.offer.expired";
+        case OfferEndReason::Withdrawn:
+          return "switchboard.offer.withdrawn";
       }
       return "switchboard.offer.ended";
     }
@@ -37,15 +40,20 @@ std::string_view event_type(const Event& event) {
     }
     std::string_view operator()(const InteractionEnded& e) const {
       switch (e.state) {
-        case InteractionState::WrapUp: return "switchboard.interaction.wrap_up";
-        case InteractionState::Cancelled: return "switchboard.interaction.cancelled";
-        default: return "switchboard.interaction.completed";
+        case InteractionState::WrapUp:
+          return "switchboard.interaction.wrap_up";
+        case InteractionState::Cancelled:
+          return "switchboard.interaction.cancelled";
+        default:
+          return "switchboard.interaction.completed";
       }
     }
     std::string_view operator()(const InteractionTransferred&) const {
       return "switchboard.interaction.transferred";
     }
-    std::string_view operator()(const AgentStateChanged&) const { return "switchboard.agent.state"; }
+    std::string_view operator()(const AgentStateChanged&) const {
+      return "switchboard.agent.state";
+    }
     std::string_view operator()(const SlaBreach&) const { return "switchboard.sla.breach"; }
     std::string_view operator()(const PolicyInstalled&) const {
       return "switchboard.policy.reloaded";
@@ -164,7 +172,8 @@ void Core::fire(const Timer& t, std::vector<Event>& events) {
       if (it.state == InteractionState::WrapUp) finish_wrap_up(i, events);
       break;
     case TimerKind::Sla:
-    case TimerKind::WellbeingEnd: break;
+    case TimerKind::WellbeingEnd:
+      break;
   }
 }
 

@@ -22,18 +22,24 @@ void erase_value(std::vector<T>& v, const T& value) {
 std::optional<Error> Core::validate_attributes(const Attributes& attrs,
                                                const std::string& field) const {
   if (attrs.size() > limits_.max_attributes) {
-    return make_error(ErrorCode::LimitExceeded, field, "at most " + std::to_string(limits_.max_attributes) + " attributes");
+    return make_error(ErrorCode::LimitExceeded, field,
+                      "at most " + std::to_string(limits_.max_attributes) + " attributes");
   }
   for (std::size_t k = 0; k < attrs.size(); ++k) {
     const auto& [key, value] = attrs[k];
     if (key.empty() || key.size() > limits_.max_string_length) {
-      return make_error(ErrorCode::InvalidField, field, "attribute names are 1 to " + std::to_string(limits_.max_string_length) + " characters");
+      return make_error(
+          ErrorCode::InvalidField, field,
+          "attribute names are 1 to " + std::to_string(limits_.max_string_length) + " characters");
     }
     for (std::size_t j = 0; j < k; ++j) {
-      if (attrs[j].first == key) return make_error(ErrorCode::InvalidField, field + "." + key, "given twice");
+      if (attrs[j].first == key)
+        return make_error(ErrorCode::InvalidField, field + "." + key, "given twice");
     }
-    if (const auto* s = std::get_if<std::string>(&value); s && s->size() > limits_.max_string_length) {
-      return make_error(ErrorCode::LimitExceeded, field + "." + key, "at most " + std::to_string(limits_.max_string_length) + " characters");
+    if (const auto* s = std::get_if<std::string>(&value);
+        s && s->size() > limits_.max_string_length) {
+      return make_error(ErrorCode::LimitExceeded, field + "." + key,
+                        "at most " + std::to_string(limits_.max_string_length) + " characters");
     }
     if (const auto* d = std::get_if<double>(&value); d && !std::isfinite(*d)) {
       return make_error(ErrorCode::InvalidField, field + "." + key, "must be a finite number");
@@ -45,26 +51,32 @@ std::optional<Error> Core::validate_attributes(const Attributes& attrs,
 Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& events) {
   const LinkedPolicy& policy = *policy_;
   if (c.agent_id.empty() || c.agent_id.size() > limits_.max_id_length) {
-    return make_error(ErrorCode::InvalidField, "agent_id", "agent ids are 1 to " + std::to_string(limits_.max_id_length) + " characters");
+    return make_error(
+        ErrorCode::InvalidField, "agent_id",
+        "agent ids are 1 to " + std::to_string(limits_.max_id_length) + " characters");
   }
   if (c.skills.size() > limits_.max_skills) {
-    return make_error(ErrorCode::LimitExceeded, "skills", "at most " + std::to_string(limits_.max_skills) + " skills");
+    return make_error(ErrorCode::LimitExceeded, "skills",
+                      "at most " + std::to_string(limits_.max_skills) + " skills");
   }
   for (std::size_t k = 0; k < c.skills.size(); ++k) {
     const auto& [name, level] = c.skills[k];
     const Symbol sym = symbols_.find(name);
     if (sym == kNoSymbol || !policy.declares_skill(sym)) {
-      return make_error(ErrorCode::UnknownSkill, "skills." + name, "the policy declares no skill '" + name + "'");
+      return make_error(ErrorCode::UnknownSkill, "skills." + name,
+                        "the policy declares no skill '" + name + "'");
     }
     if (level < 0 || level > kMaxProficiency) {
       return make_error(ErrorCode::InvalidField, "skills." + name, "proficiency is 0 to 10");
     }
     for (std::size_t j = 0; j < k; ++j) {
-      if (c.skills[j].first == name) return make_error(ErrorCode::InvalidField, "skills." + name, "given twice");
+      if (c.skills[j].first == name)
+        return make_error(ErrorCode::InvalidField, "skills." + name, "given twice");
     }
   }
   if (c.languages.size() > limits_.max_languages) {
-    return make_error(ErrorCode::LimitExceeded, "languages", "at most " + std::to_string(limits_.max_languages) + " languages");
+    return make_error(ErrorCode::LimitExceeded, "languages",
+                      "at most " + std::to_string(limits_.max_languages) + " languages");
   }
   for (const std::string& lang : c.languages) {
     if (lang.empty() || lang.size() > limits_.max_string_length) {
@@ -75,13 +87,16 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
   for (const auto& [name, capacity] : c.channels) {
     const Symbol sym = symbols_.find(name);
     if (sym == kNoSymbol || policy.channel_index(sym) < 0) {
-      return make_error(ErrorCode::UnknownChannel, "channels." + name, "the policy declares no channel '" + name + "'");
+      return make_error(ErrorCode::UnknownChannel, "channels." + name,
+                        "the policy declares no channel '" + name + "'");
     }
     if (capacity > kMaxCapacity) {
-      return make_error(ErrorCode::InvalidField, "channels." + name, "capacity is 0 to " + std::to_string(kMaxCapacity));
+      return make_error(ErrorCode::InvalidField, "channels." + name,
+                        "capacity is 0 to " + std::to_string(kMaxCapacity));
     }
     for (const auto& d : declared) {
-      if (d.first == sym) return make_error(ErrorCode::InvalidField, "channels." + name, "given twice");
+      if (d.first == sym)
+        return make_error(ErrorCode::InvalidField, "channels." + name, "given twice");
     }
     declared.emplace_back(sym, static_cast<std::uint16_t>(capacity));
   }
@@ -90,7 +105,8 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
   auto found = agent_index_.find(c.agent_id);
   const bool is_new = found == agent_index_.end();
   if (is_new && agents_.size() >= limits_.max_agents) {
-    return make_error(ErrorCode::LimitExceeded, "agent_id", "at most " + std::to_string(limits_.max_agents) + " agents");
+    return make_error(ErrorCode::LimitExceeded, "agent_id",
+                      "at most " + std::to_string(limits_.max_agents) + " agents");
   }
   // New capacities must hold the current load: no agent is ever over capacity.
   Agent draft;
@@ -102,7 +118,8 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
       if (current.slots[ch].load > draft.slots[ch].capacity) {
         const std::string& name = symbols_.name(policy.channels[ch].name);
         return make_error(ErrorCode::CapacityBelowLoad, "channels." + name,
-                          "the agent holds " + std::to_string(current.slots[ch].load) + " interaction(s) on " + name);
+                          "the agent holds " + std::to_string(current.slots[ch].load) +
+                              " interaction(s) on " + name);
       }
     }
   }
@@ -146,7 +163,8 @@ void Core::rebuild_slots(Agent& agent) {
   const LinkedPolicy& policy = *policy_;
   agent.slots.resize(policy.channels.size());
   for (std::size_t ch = 0; ch < policy.channels.size(); ++ch) {
-    std::uint32_t capacity = agent.declared_channels.empty() ? policy.channels[ch].config.default_capacity : 0;
+    std::uint32_t capacity =
+        agent.declared_channels.empty() ? policy.channels[ch].config.default_capacity : 0;
     for (const auto& [sym, cap] : agent.declared_channels) {
       if (sym == policy.channels[ch].name) capacity = cap;
     }
@@ -163,7 +181,8 @@ Result<Reply> Core::set_agent_state(const SetAgentState& c, std::vector<Event>& 
     return make_error(ErrorCode::InvalidField, "state", "state is available, away or offline");
   }
   if (c.reason.size() > limits_.max_string_length) {
-    return make_error(ErrorCode::LimitExceeded, "reason", "at most " + std::to_string(limits_.max_string_length) + " characters");
+    return make_error(ErrorCode::LimitExceeded, "reason",
+                      "at most " + std::to_string(limits_.max_string_length) + " characters");
   }
   const Symbol reason = c.reason.empty() ? kNoSymbol : symbols_.intern(c.reason);
   set_presence(found->second, c.state, reason, events);
@@ -178,8 +197,9 @@ void Core::set_presence(AgentIndex a, Presence p, Symbol reason, std::vector<Eve
   const bool was_available = agent.presence == Presence::Available;
   agent.presence = p;
   agent.away_reason = reason;
-  events.push_back(Event{now_, AgentStateChanged{agent.id, effective_presence(agent),
-                                                 reason == kNoSymbol ? "" : symbols_.name(reason)}});
+  events.push_back(
+      Event{now_, AgentStateChanged{agent.id, effective_presence(agent),
+                                    reason == kNoSymbol ? "" : symbols_.name(reason)}});
   if (p == Presence::Available) {
     if (!was_available) agent.idle_since = now_;
     relink(a);
@@ -267,7 +287,8 @@ void Core::relink(AgentIndex a) {
   const Agent& agent = agents_[a];
   for (std::uint32_t n : agent.pool_nodes) {
     pools_.unlink(n);
-    if (free_slots(agent, static_cast<std::uint32_t>(pools_.node(n).pool % pools_.channels())) > 0) {
+    if (free_slots(agent, static_cast<std::uint32_t>(pools_.node(n).pool % pools_.channels())) >
+        0) {
       link_node(n);
     }
   }

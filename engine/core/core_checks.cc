@@ -80,9 +80,9 @@ std::uint64_t Core::state_hash() const {
   }
   for (const QueueRuntime& q : queue_runtimes_) {
     h.add(std::string_view(symbols_.name(q.name)));
-    for (std::uint64_t v : {std::uint64_t{q.waiting}, q.entered, q.answered, q.answered_within_sla,
-                            q.abandoned, q.abandoned_within_sla, q.transferred_out, q.overflowed,
-                            q.sla_breaches}) {
+    for (std::uint64_t v :
+         {std::uint64_t{q.waiting}, q.entered, q.answered, q.answered_within_sla, q.abandoned,
+          q.abandoned_within_sla, q.transferred_out, q.overflowed, q.sla_breaches}) {
       h.add(v);
     }
   }
@@ -106,14 +106,16 @@ std::vector<std::string> Core::check_invariants() const {
   if (!policy_) return bad;
   const LinkedPolicy& policy = *policy_;
   // Recount every agent's load from the interactions that hold a slot.
-  std::vector<std::vector<std::uint32_t>> load(agents_.size(), std::vector<std::uint32_t>(policy.channels.size(), 0));
+  std::vector<std::vector<std::uint32_t>> load(
+      agents_.size(), std::vector<std::uint32_t>(policy.channels.size(), 0));
   std::vector<std::uint32_t> wrap_ups(agents_.size(), 0);
   std::size_t live = 0, in_sets = 0;
   for (InteractionIndex i = 0; i < interactions_.size(); ++i) {
     const Interaction& it = interactions_[i];
     if (it.id.empty()) continue;
     auto who = [&it] { return "interaction " + it.id + ": "; };
-    const bool holds_slot = it.state == InteractionState::Offered || it.state == InteractionState::Assigned ||
+    const bool holds_slot = it.state == InteractionState::Offered ||
+                            it.state == InteractionState::Assigned ||
                             it.state == InteractionState::WrapUp;
     if (!is_terminal(it.state)) ++live;
     if (holds_slot) {
@@ -126,16 +128,19 @@ std::vector<std::string> Core::check_invariants() const {
     }
     if (it.state == InteractionState::Offered) {
       auto o = offers_.find(it.offer);
-      if (o == offers_.end() || o->second != i) bad.push_back(who() + "offered without a pending offer");
+      if (o == offers_.end() || o->second != i)
+        bad.push_back(who() + "offered without a pending offer");
       const auto& offered = agents_[it.agent].offered;
-      if (std::count(offered.begin(), offered.end(), i) != 1) bad.push_back(who() + "missing from its agent's offers");
+      if (std::count(offered.begin(), offered.end(), i) != 1)
+        bad.push_back(who() + "missing from its agent's offers");
     } else if (it.offer != 0 && !is_terminal(it.state) && it.state != InteractionState::Assigned &&
                it.state != InteractionState::WrapUp) {
       bad.push_back(who() + "keeps an offer id while " + std::string(to_string(it.state)));
     }
     if (it.state == InteractionState::Queued) {
       if (it.agent != kNone) bad.push_back(who() + "queued but has an agent");
-      if (it.in_waiting_set == (it.held_for != kNone)) bad.push_back(who() + "queued must be either in a waiting set or held");
+      if (it.in_waiting_set == (it.held_for != kNone))
+        bad.push_back(who() + "queued must be either in a waiting set or held");
     } else if (it.in_waiting_set || it.held_for != kNone) {
       bad.push_back(who() + "waits while " + std::string(to_string(it.state)));
     }
@@ -144,7 +149,8 @@ std::vector<std::string> Core::check_invariants() const {
   if (live != live_) bad.push_back("live interaction count is off");
   for (const auto& [offer, i] : offers_) {
     if (interactions_[i].offer != offer || interactions_[i].state != InteractionState::Offered) {
-      bad.push_back("offer " + std::to_string(offer) + " points to an interaction not offered by it");
+      bad.push_back("offer " + std::to_string(offer) +
+                    " points to an interaction not offered by it");
     }
   }
   std::size_t set_entries = 0;
@@ -163,17 +169,21 @@ std::vector<std::string> Core::check_invariants() const {
     auto who = [&agent] { return "agent " + agent.id + ": "; };
     for (std::uint32_t ch = 0; ch < policy.channels.size(); ++ch) {
       const ChannelSlots& s = agent.slots[ch];
-      if (s.load > s.capacity) bad.push_back(who() + "over capacity on " + symbols_.name(policy.channels[ch].name));
+      if (s.load > s.capacity)
+        bad.push_back(who() + "over capacity on " + symbols_.name(policy.channels[ch].name));
       if (s.load != load[a][ch]) bad.push_back(who() + "load disagrees with its interactions");
-      if (((agent.busy_channels >> ch) & 1u) != (s.load > 0 ? 1u : 0u)) bad.push_back(who() + "busy channels are off");
+      if (((agent.busy_channels >> ch) & 1u) != (s.load > 0 ? 1u : 0u))
+        bad.push_back(who() + "busy channels are off");
     }
     if (agent.wrap_ups != wrap_ups[a]) bad.push_back(who() + "wrap-up count is off");
     for (std::uint32_t n : agent.pool_nodes) {
       const PoolNode& node = pools_.node(n);
       const auto ch = static_cast<std::uint32_t>(node.pool % pools_.channels());
       const bool routable = free_slots(agent, ch) > 0;
-      if (routable != (node.cls != kNone)) bad.push_back(who() + "pool membership disagrees with free slots");
-      if (node.cls != kNone && !(pools_.pool(node.pool).classes[node.cls].key == class_key(agent, node))) {
+      if (routable != (node.cls != kNone))
+        bad.push_back(who() + "pool membership disagrees with free slots");
+      if (node.cls != kNone &&
+          !(pools_.pool(node.pool).classes[node.cls].key == class_key(agent, node))) {
         bad.push_back(who() + "in the wrong class");
       }
     }
@@ -185,7 +195,8 @@ std::vector<std::string> Core::check_invariants() const {
       for (std::uint32_t n = cls.head; n != kNone; n = pools_.node(n).next) {
         ++count;
         const std::uint32_t next = pools_.node(n).next;
-        if (next != kNone && agents_[pools_.node(next).agent].idle_since < agents_[pools_.node(n).agent].idle_since) {
+        if (next != kNone && agents_[pools_.node(next).agent].idle_since <
+                                 agents_[pools_.node(n).agent].idle_since) {
           bad.push_back("a pool class is out of idle order");
         }
       }
@@ -200,10 +211,12 @@ std::vector<std::string> Core::check_no_missed_match() const {
   if (!policy_) return bad;
   for (const Interaction& it : interactions_) {
     if (it.id.empty() || it.state != InteractionState::Queued || it.held_for != kNone) continue;
-    const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
+    const LinkedQueue& q =
+        policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
     const Top2 top = best_agents(it, q, it.step, MatchStrategy::Naive);
     if (top.best) {
-      bad.push_back("interaction " + it.id + " waits while agent " + agents_[top.best->agent].id + " could take it");
+      bad.push_back("interaction " + it.id + " waits while agent " + agents_[top.best->agent].id +
+                    " could take it");
     }
   }
   return bad;
@@ -213,7 +226,9 @@ Result<Explanation> Core::preview(const CreateInteraction& c, MatchStrategy stra
   if (!policy_) return make_error(ErrorCode::NoPolicy, "policy", "no routing policy is installed");
   const Symbol channel = symbols_.find(c.channel);
   const std::int32_t channel_index = channel == kNoSymbol ? -1 : policy_->channel_index(channel);
-  if (channel_index < 0) return make_error(ErrorCode::UnknownChannel, "channel", "the policy declares no channel '" + c.channel + "'");
+  if (channel_index < 0)
+    return make_error(ErrorCode::UnknownChannel, "channel",
+                      "the policy declares no channel '" + c.channel + "'");
   Interaction it;
   it.id = c.interaction_id;
   it.customer_id = c.customer_id;
@@ -239,7 +254,9 @@ Result<Explanation> Core::preview(const CreateInteraction& c, MatchStrategy stra
   it.priority = c.priority;
   it.customer = c.customer_id.empty() ? kNone : journeys_.find(c.customer_id);
   const std::int32_t queue = select_queue(it);
-  if (queue < 0) return make_error(ErrorCode::NoQueue, "attributes", "no queue of the policy takes this interaction");
+  if (queue < 0)
+    return make_error(ErrorCode::NoQueue, "attributes",
+                      "no queue of the policy takes this interaction");
   const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue)];
   const Top2 top = best_agents(it, q, 0, strategy);
   Explanation why;

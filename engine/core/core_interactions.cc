@@ -20,8 +20,9 @@ Error not_found(const std::string& id) {
 }
 
 Error wrong_state(InteractionState s, const char* action) {
-  return make_error(ErrorCode::InvalidState, "state",
-                    std::string("cannot ") + action + " an interaction that is " + std::string(to_string(s)));
+  return make_error(
+      ErrorCode::InvalidState, "state",
+      std::string("cannot ") + action + " an interaction that is " + std::string(to_string(s)));
 }
 
 void hash_value(StateHasher& h, const AttributeValue& v) {
@@ -70,21 +71,26 @@ Reply Core::reply_for(const Interaction& it) const {
 Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<Event>& events) {
   const LinkedPolicy& policy = *policy_;
   if (c.interaction_id.empty() || c.interaction_id.size() > limits_.max_id_length) {
-    return make_error(ErrorCode::InvalidField, "id", "interaction ids are 1 to " + std::to_string(limits_.max_id_length) + " characters");
+    return make_error(
+        ErrorCode::InvalidField, "id",
+        "interaction ids are 1 to " + std::to_string(limits_.max_id_length) + " characters");
   }
   const Symbol channel = symbols_.find(c.channel);
   const std::int32_t channel_index = channel == kNoSymbol ? -1 : policy.channel_index(channel);
   if (channel_index < 0) {
-    return make_error(ErrorCode::UnknownChannel, "channel", "the policy declares no channel '" + c.channel + "'");
+    return make_error(ErrorCode::UnknownChannel, "channel",
+                      "the policy declares no channel '" + c.channel + "'");
   }
   if (c.customer_id.size() > limits_.max_id_length) {
-    return make_error(ErrorCode::InvalidField, "customer_id", "at most " + std::to_string(limits_.max_id_length) + " characters");
+    return make_error(ErrorCode::InvalidField, "customer_id",
+                      "at most " + std::to_string(limits_.max_id_length) + " characters");
   }
   if (!std::isfinite(c.sentiment) || c.sentiment < -1 || c.sentiment > 1) {
     return make_error(ErrorCode::InvalidField, "sentiment", "sentiment is a number from -1 to 1");
   }
   if (!std::isfinite(c.priority) || std::fabs(c.priority) > 1e6) {
-    return make_error(ErrorCode::InvalidField, "priority", "priority is a number from -1000000 to 1000000");
+    return make_error(ErrorCode::InvalidField, "priority",
+                      "priority is a number from -1000000 to 1000000");
   }
   if (auto err = validate_attributes(c.attributes, "attributes")) return *err;
 
@@ -92,7 +98,8 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
   if (auto found = interaction_index_.find(c.interaction_id); found != interaction_index_.end()) {
     const Interaction& existing = interactions_[found->second];
     if (existing.content_hash != hash) {
-      return make_error(ErrorCode::Conflict, "id", "interaction '" + c.interaction_id + "' exists with different content");
+      return make_error(ErrorCode::Conflict, "id",
+                        "interaction '" + c.interaction_id + "' exists with different content");
     }
     Reply r;
     r.duplicate = true;
@@ -118,7 +125,8 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
   draft.customer = c.customer_id.empty() ? kNone : journeys_.find(c.customer_id);
   const std::int32_t queue = select_queue(draft);
   if (queue < 0) {
-    return make_error(ErrorCode::NoQueue, "attributes", "no queue of the policy takes this interaction");
+    return make_error(ErrorCode::NoQueue, "attributes",
+                      "no queue of the policy takes this interaction");
   }
 
   const InteractionIndex i = allocate_interaction();
@@ -189,7 +197,8 @@ Result<Reply> Core::update_interaction(const UpdateInteraction& c, std::vector<E
     return make_error(ErrorCode::InvalidField, "sentiment", "sentiment is a number from -1 to 1");
   }
   if (c.priority && (!std::isfinite(*c.priority) || std::fabs(*c.priority) > 1e6)) {
-    return make_error(ErrorCode::InvalidField, "priority", "priority is a number from -1000000 to 1000000");
+    return make_error(ErrorCode::InvalidField, "priority",
+                      "priority is a number from -1000000 to 1000000");
   }
   if (c.attributes) {
     if (auto err = validate_attributes(*c.attributes, "attributes")) return *err;
@@ -199,7 +208,8 @@ Result<Reply> Core::update_interaction(const UpdateInteraction& c, std::vector<E
       if (k == kNoSymbol || !find_attr(it.attributes, k)) ++merged;
     }
     if (merged > limits_.max_attributes) {
-      return make_error(ErrorCode::LimitExceeded, "attributes", "at most " + std::to_string(limits_.max_attributes) + " attributes");
+      return make_error(ErrorCode::LimitExceeded, "attributes",
+                        "at most " + std::to_string(limits_.max_attributes) + " attributes");
     }
   }
   if (c.sentiment) it.sentiment = *c.sentiment;
@@ -233,7 +243,8 @@ Result<Reply> Core::cancel_interaction(const CancelInteraction& c, std::vector<E
   auto found = interaction_index_.find(c.interaction_id);
   if (found == interaction_index_.end()) return not_found(c.interaction_id);
   if (c.reason.size() > limits_.max_string_length) {
-    return make_error(ErrorCode::LimitExceeded, "reason", "at most " + std::to_string(limits_.max_string_length) + " characters");
+    return make_error(ErrorCode::LimitExceeded, "reason",
+                      "at most " + std::to_string(limits_.max_string_length) + " characters");
   }
   const InteractionIndex i = found->second;
   Interaction& it = interactions_[i];
@@ -264,12 +275,15 @@ Result<Reply> Core::cancel_interaction(const CancelInteraction& c, std::vector<E
       const AgentIndex agent = it.agent;
       release_slot(agent, it.channel_index);
       it.outcome = symbols_.intern(c.reason.empty() ? "cancelled" : c.reason);
-      events.push_back(Event{now_, InteractionEnded{it.id, agents_[agent].id, InteractionState::Cancelled, symbols_.name(it.outcome)}});
+      events.push_back(
+          Event{now_, InteractionEnded{it.id, agents_[agent].id, InteractionState::Cancelled,
+                                       symbols_.name(it.outcome)}});
       finish(i, InteractionState::Cancelled, events);
       fill_agent(agent, events);
       break;
     }
-    default: return wrong_state(it.state, "cancel");
+    default:
+      return wrong_state(it.state, "cancel");
   }
   return reply_for(interactions_[i]);
 }
@@ -279,25 +293,31 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
   if (found == interaction_index_.end()) return not_found(c.interaction_id);
   const InteractionIndex i = found->second;
   if (!c.queue.empty() && !c.agent_id.empty()) {
-    return make_error(ErrorCode::InvalidField, "queue", "transfer to a queue or to an agent, not both");
+    return make_error(ErrorCode::InvalidField, "queue",
+                      "transfer to a queue or to an agent, not both");
   }
   std::int32_t target_queue = -1;
   if (!c.queue.empty()) {
     const Symbol name = symbols_.find(c.queue);
     target_queue = name == kNoSymbol ? -1 : policy_->queue_index(name);
-    if (target_queue < 0) return make_error(ErrorCode::UnknownQueue, "queue", "the policy declares no queue '" + c.queue + "'");
+    if (target_queue < 0)
+      return make_error(ErrorCode::UnknownQueue, "queue",
+                        "the policy declares no queue '" + c.queue + "'");
   }
   AgentIndex target_agent = kNone;
   if (!c.agent_id.empty()) {
     auto agent = agent_index_.find(c.agent_id);
-    if (agent == agent_index_.end()) return make_error(ErrorCode::NotFound, "agent_id", "no agent '" + c.agent_id + "'");
+    if (agent == agent_index_.end())
+      return make_error(ErrorCode::NotFound, "agent_id", "no agent '" + c.agent_id + "'");
     target_agent = agent->second;
     if (agents_[target_agent].slots[interactions_[i].channel_index].capacity == 0) {
-      return make_error(ErrorCode::InvalidField, "agent_id", "agent '" + c.agent_id + "' takes nothing on this channel");
+      return make_error(ErrorCode::InvalidField, "agent_id",
+                        "agent '" + c.agent_id + "' takes nothing on this channel");
     }
   }
   const InteractionState state = interactions_[i].state;
-  if (state != InteractionState::Queued && state != InteractionState::Offered && state != InteractionState::Assigned) {
+  if (state != InteractionState::Queued && state != InteractionState::Offered &&
+      state != InteractionState::Assigned) {
     return wrong_state(state, "transfer");
   }
 
@@ -327,7 +347,8 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
   } else if (target_queue >= 0) {
     enter_queue(i, target_queue, false);
     it.excluded.clear();
-    if (from_agent != kNone && state == InteractionState::Assigned) it.excluded.push_back(from_agent);
+    if (from_agent != kNone && state == InteractionState::Assigned)
+      it.excluded.push_back(from_agent);
     events.push_back(Event{now_, InteractionTransferred{it.id, from_queue, c.queue, ""}});
     enqueue(i, events, false);
     route(i, events);
@@ -349,7 +370,8 @@ Result<Reply> Core::complete_interaction(const CompleteInteraction& c, std::vect
   auto found = interaction_index_.find(c.interaction_id);
   if (found == interaction_index_.end()) return not_found(c.interaction_id);
   if (c.outcome.size() > limits_.max_string_length) {
-    return make_error(ErrorCode::LimitExceeded, "outcome", "at most " + std::to_string(limits_.max_string_length) + " characters");
+    return make_error(ErrorCode::LimitExceeded, "outcome",
+                      "at most " + std::to_string(limits_.max_string_length) + " characters");
   }
   const InteractionIndex i = found->second;
   Interaction& it = interactions_[i];
@@ -362,7 +384,8 @@ Result<Reply> Core::complete_interaction(const CompleteInteraction& c, std::vect
     Agent& agent = agents_[it.agent];
     const bool first_wrap_up = agent.wrap_ups++ == 0;
     timers_.schedule(now_ + wrap_up, TimerKind::WrapUpEnd, i, it.epoch);
-    events.push_back(Event{now_, InteractionEnded{it.id, agent.id, InteractionState::WrapUp, symbols_.name(it.outcome)}});
+    events.push_back(Event{now_, InteractionEnded{it.id, agent.id, InteractionState::WrapUp,
+                                                  symbols_.name(it.outcome)}});
     if (first_wrap_up && agent.presence == Presence::Available) {
       events.push_back(Event{now_, AgentStateChanged{agent.id, Presence::WrapUp, ""}});
     }
@@ -382,7 +405,8 @@ void Core::finish_wrap_up(InteractionIndex i, std::vector<Event>& events) {
   SB_CHECK(agent.wrap_ups > 0);
   const bool last_wrap_up = --agent.wrap_ups == 0;
   release_slot(a, it.channel_index);
-  events.push_back(Event{now_, InteractionEnded{it.id, agent.id, InteractionState::Completed, symbols_.name(it.outcome)}});
+  events.push_back(Event{now_, InteractionEnded{it.id, agent.id, InteractionState::Completed,
+                                                symbols_.name(it.outcome)}});
   finish(i, InteractionState::Completed, events);
   if (last_wrap_up && agents_[a].presence == Presence::Available &&
       policy_->channels[interactions_[i].channel_index].config.wrap_up.count() > 0) {
@@ -394,7 +418,8 @@ void Core::finish_wrap_up(InteractionIndex i, std::vector<Event>& events) {
 Result<Reply> Core::accept_offer(const AcceptOffer& c, std::vector<Event>& events) {
   auto found = offers_.find(c.offer_id);
   if (found == offers_.end()) {
-    return make_error(ErrorCode::NotFound, "offer_id", "no pending offer " + std::to_string(c.offer_id));
+    return make_error(ErrorCode::NotFound, "offer_id",
+                      "no pending offer " + std::to_string(c.offer_id));
   }
   const InteractionIndex i = found->second;
   Interaction& it = interactions_[i];
@@ -412,7 +437,8 @@ Result<Reply> Core::accept_offer(const AcceptOffer& c, std::vector<Event>& event
     if (now_ - agent.last_negative_at >= wellbeing.cooldown) agent.consecutive_negative = 0;
     ++agent.consecutive_negative;
     agent.last_negative_at = now_;
-    if (wellbeing.max_consecutive_negative > 0 && agent.consecutive_negative >= wellbeing.max_consecutive_negative) {
+    if (wellbeing.max_consecutive_negative > 0 &&
+        agent.consecutive_negative >= wellbeing.max_consecutive_negative) {
       timers_.schedule(now_ + wellbeing.cooldown, TimerKind::WellbeingEnd, a, 0);
     }
   } else {
@@ -421,7 +447,8 @@ Result<Reply> Core::accept_offer(const AcceptOffer& c, std::vector<Event>& event
   QueueRuntime& q = queue_runtimes_[it.queue];
   const Duration waited = now_ - it.queued_at;
   ++q.answered;
-  if (q.policy_index >= 0 && waited <= policy_->queues[static_cast<std::size_t>(q.policy_index)].sla.answer_within) {
+  if (q.policy_index >= 0 &&
+      waited <= policy_->queues[static_cast<std::size_t>(q.policy_index)].sla.answer_within) {
     ++q.answered_within_sla;
   }
   q.record_answer(now_);
@@ -429,7 +456,8 @@ Result<Reply> Core::accept_offer(const AcceptOffer& c, std::vector<Event>& event
     contact->agent = it.agent;
     contact->answered_at = now_;
   }
-  events.push_back(Event{now_, InteractionAssigned{it.id, agent.id, symbols_.name(q.name), c.offer_id, waited}});
+  events.push_back(
+      Event{now_, InteractionAssigned{it.id, agent.id, symbols_.name(q.name), c.offer_id, waited}});
   // A reset wellbeing count may let this agent take an upset customer who waits.
   fill_agent(a, events);
   return reply_for(interactions_[i]);
@@ -438,17 +466,20 @@ Result<Reply> Core::accept_offer(const AcceptOffer& c, std::vector<Event>& event
 Result<Reply> Core::reject_offer(const RejectOffer& c, std::vector<Event>& events) {
   auto found = offers_.find(c.offer_id);
   if (found == offers_.end()) {
-    return make_error(ErrorCode::NotFound, "offer_id", "no pending offer " + std::to_string(c.offer_id));
+    return make_error(ErrorCode::NotFound, "offer_id",
+                      "no pending offer " + std::to_string(c.offer_id));
   }
   if (c.reason.size() > limits_.max_string_length) {
-    return make_error(ErrorCode::LimitExceeded, "reason", "at most " + std::to_string(limits_.max_string_length) + " characters");
+    return make_error(ErrorCode::LimitExceeded, "reason",
+                      "at most " + std::to_string(limits_.max_string_length) + " characters");
   }
   const InteractionIndex i = found->second;
   end_offer(i, OfferEndReason::Rejected, events);
   return reply_for(interactions_[i]);
 }
 
-AgentIndex Core::withdraw_offer(InteractionIndex i, OfferEndReason reason, std::vector<Event>& events) {
+AgentIndex Core::withdraw_offer(InteractionIndex i, OfferEndReason reason,
+                                std::vector<Event>& events) {
   Interaction& it = interactions_[i];
   SB_CHECK(it.state == InteractionState::Offered);
   const AgentIndex a = it.agent;
@@ -474,7 +505,8 @@ void Core::end_offer(InteractionIndex i, OfferEndReason reason, std::vector<Even
     Agent& agent = agents_[a];
     ++agent.consecutive_misses;
     const std::uint32_t max_misses = policy_->source->offers.max_consecutive_misses;
-    if (max_misses > 0 && agent.consecutive_misses >= max_misses && agent.presence == Presence::Available) {
+    if (max_misses > 0 && agent.consecutive_misses >= max_misses &&
+        agent.presence == Presence::Available) {
       set_presence(a, Presence::Away, symbols_.intern("missed_offers"), events);
       return;
     }

@@ -11,7 +11,9 @@ namespace {
 // Each feature is computed by one function, for the class bound and for the agent alike, so
 // that the indexed search and the naive scan produce bit-identical scores.
 double skill_feature(std::uint32_t skill_sum, std::size_t skills, double weight) {
-  return skills == 0 ? 0.0 : weight * (static_cast<double>(skill_sum) / (10.0 * static_cast<double>(skills)));
+  return skills == 0
+             ? 0.0
+             : weight * (static_cast<double>(skill_sum) / (10.0 * static_cast<double>(skills)));
 }
 double load_feature(std::uint32_t free, std::uint32_t capacity, double weight) {
   return capacity == 0 ? 0.0 : weight * (static_cast<double>(free) / static_cast<double>(capacity));
@@ -62,7 +64,9 @@ double Core::affinity(AgentIndex a, const Interaction& it, const LinkedQueue& q)
   if (customer == nullptr) return 0;
   for (auto k = customer->contacts.rbegin(); k != customer->contacts.rend(); ++k) {
     if (k->seq == it.journey_seq || k->agent != a) continue;
-    const Timestamp last = k->ended_at.us != 0 ? k->ended_at : (k->answered_at.us != 0 ? k->answered_at : k->created_at);
+    const Timestamp last = k->ended_at.us != 0
+                               ? k->ended_at
+                               : (k->answered_at.us != 0 ? k->answered_at : k->created_at);
     const double age = static_cast<double>((now_ - last).count());
     const double window = static_cast<double>(q.affinity.window.count());
     return age >= window ? 0.0 : 1.0 - std::max(0.0, age) / window;
@@ -81,8 +85,10 @@ Core::Candidate Core::score(AgentIndex a, const Interaction& it, const LinkedQue
   c.idle_since = agent.idle_since;
   ScoreBreakdown& s = c.score;
   s.skill = skill_feature(skill_sum, q.skills.size(), w.skill);
-  s.load = load_feature(free_slots(agent, it.channel_index), agent.slots[it.channel_index].capacity, w.load);
-  s.sentiment = sentiment_feature(it.sentiment, agent.skill_level(policy.deescalation_skill), w.sentiment);
+  s.load = load_feature(free_slots(agent, it.channel_index), agent.slots[it.channel_index].capacity,
+                        w.load);
+  s.sentiment =
+      sentiment_feature(it.sentiment, agent.skill_level(policy.deescalation_skill), w.sentiment);
   s.idle = idle_feature(agent.idle_since, now_, policy.idle_horizon_us, w.idle);
   s.affinity = w.affinity * affinity(a, it, q);
   s.total = s.skill + s.load + s.sentiment + s.idle + s.affinity;
@@ -194,7 +200,8 @@ ScoreBreakdown Core::named(const Candidate& c) const {
 void Core::route(InteractionIndex i, std::vector<Event>& events) {
   const Interaction& it = interactions_[i];
   if (it.state != InteractionState::Queued || it.held_for != kNone) return;
-  const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
+  const LinkedQueue& q =
+      policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
   const Top2 top = best_agents(it, q, it.step, MatchStrategy::Indexed);
   if (!top.best) return;
   Explanation why;
@@ -212,7 +219,8 @@ bool Core::try_preferred(InteractionIndex i, AgentIndex a, const char* reason,
                          std::vector<Event>& events) {
   const Interaction& it = interactions_[i];
   if (free_slots(agents_[a], it.channel_index) == 0) return false;
-  const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
+  const LinkedQueue& q =
+      policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
   Explanation why;
   why.queue = symbols_.name(q.name);
   why.step = it.step;
@@ -277,7 +285,8 @@ void Core::fill_agent(AgentIndex a, std::vector<Event>& events) {
     }
     if (best == kNone) return;
     const Interaction& it = interactions_[best];
-    const LinkedQueue& q = policy.queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
+    const LinkedQueue& q =
+        policy.queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
     Explanation why;
     why.queue = symbols_.name(q.name);
     why.step = it.step;
@@ -289,7 +298,8 @@ void Core::fill_agent(AgentIndex a, std::vector<Event>& events) {
   }
 }
 
-void Core::offer(InteractionIndex i, AgentIndex a, Explanation explanation, std::vector<Event>& events) {
+void Core::offer(InteractionIndex i, AgentIndex a, Explanation explanation,
+                 std::vector<Event>& events) {
   Interaction& it = interactions_[i];
   SB_CHECK(it.state == InteractionState::Queued && !it.in_waiting_set && it.held_for == kNone);
   reserve_slot(a, it.channel_index);

@@ -26,7 +26,8 @@ Result<Reply> Core::set_policy(const SetPolicy& c, std::vector<Event>& events) {
     if (it.id.empty() || is_terminal(it.state)) continue;
     if (next.channel_index(it.channel) < 0) {
       return make_error(ErrorCode::InvalidState, "channels",
-                        "channel '" + symbols_.name(it.channel) + "' is still used by interaction '" + it.id + "'");
+                        "channel '" + symbols_.name(it.channel) +
+                            "' is still used by interaction '" + it.id + "'");
     }
   }
   for (const Agent& agent : agents_) {
@@ -35,13 +36,17 @@ Result<Reply> Core::set_policy(const SetPolicy& c, std::vector<Event>& events) {
       if (agent.slots[ch].load == 0) continue;
       const Symbol name = policy_->channels[ch].name;
       const std::int32_t nch = next.channel_index(name);
-      std::uint32_t capacity = agent.declared_channels.empty() ? next.channels[static_cast<std::size_t>(nch)].config.default_capacity : 0;
+      std::uint32_t capacity =
+          agent.declared_channels.empty()
+              ? next.channels[static_cast<std::size_t>(nch)].config.default_capacity
+              : 0;
       for (const auto& [sym, cap] : agent.declared_channels) {
         if (sym == name) capacity = cap;
       }
       if (capacity < agent.slots[ch].load) {
-        return make_error(ErrorCode::CapacityBelowLoad, "channels." + symbols_.name(name),
-                          "agent '" + agent.id + "' would hold more than its capacity on " + symbols_.name(name));
+        return make_error(
+            ErrorCode::CapacityBelowLoad, "channels." + symbols_.name(name),
+            "agent '" + agent.id + "' would hold more than its capacity on " + symbols_.name(name));
       }
     }
   }
@@ -62,7 +67,8 @@ Result<Reply> Core::set_policy(const SetPolicy& c, std::vector<Event>& events) {
     next = std::move(*policy_);
     policy_ = std::move(previous);
     if (!orphan.empty()) {
-      return make_error(ErrorCode::NoQueue, "queues", "no queue of the new policy takes waiting interaction '" + orphan + "'");
+      return make_error(ErrorCode::NoQueue, "queues",
+                        "no queue of the new policy takes waiting interaction '" + orphan + "'");
     }
   }
 

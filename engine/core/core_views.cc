@@ -67,9 +67,7 @@ std::vector<JourneyContact> Core::journey(std::string_view customer_id) const {
   return out;
 }
 
-std::shared_ptr<const Policy> Core::policy() const {
-  return policy_ ? policy_->source : nullptr;
-}
+std::shared_ptr<const Policy> Core::policy() const { return policy_ ? policy_->source : nullptr; }
 
 std::optional<AgentView> Core::agent(std::string_view id) const {
   auto found = agent_index_.find(std::string(id));
@@ -86,8 +84,8 @@ std::optional<AgentView> Core::agent(std::string_view id) const {
   v.attributes = sb::core::to_public(a.attributes, symbols_);
   for (std::uint32_t ch = 0; ch < a.slots.size(); ++ch) {
     if (a.slots[ch].capacity == 0 && a.slots[ch].load == 0) continue;
-    v.channels.push_back(ChannelLoad{symbols_.name(policy_->channels[ch].name), a.slots[ch].capacity,
-                                     a.slots[ch].load, free_slots(a, ch)});
+    v.channels.push_back(ChannelLoad{symbols_.name(policy_->channels[ch].name),
+                                     a.slots[ch].capacity, a.slots[ch].load, free_slots(a, ch)});
   }
   v.idle_since = a.idle_since;
   v.consecutive_misses = a.consecutive_misses;
@@ -120,7 +118,7 @@ std::optional<Duration> Core::estimated_wait(const Interaction& it) const {
         const double theirs = effective_priority(other);
         if (theirs != mine ? theirs > mine
                            : (other.queued_at != it.queued_at ? other.queued_at < it.queued_at
-                                                               : other.wait_seq < it.wait_seq)) {
+                                                              : other.wait_seq < it.wait_seq)) {
           ++ahead;
         }
       }
@@ -151,10 +149,12 @@ std::optional<InteractionView> Core::interaction(std::string_view id) const {
   if (it.answered_at.us != 0) v.answered_at = it.answered_at;
   if (is_terminal(it.state)) v.ended_at = it.ended_at;
   v.estimated_wait = estimated_wait(it);
-  v.effective_priority = it.state == InteractionState::Queued ? effective_priority(it) : it.priority;
+  v.effective_priority =
+      it.state == InteractionState::Queued ? effective_priority(it) : it.priority;
   v.transfers = it.transfers;
   if (it.outcome != kNoSymbol) v.outcome = symbols_.name(it.outcome);
-  if (auto e = explanations_.find(found->second); e != explanations_.end()) v.explanation = e->second;
+  if (auto e = explanations_.find(found->second); e != explanations_.end())
+    v.explanation = e->second;
   return v;
 }
 
@@ -172,7 +172,9 @@ QueueView Core::queue_view(const QueueRuntime& q) const {
   v.overflowed = q.overflowed;
   v.sla_breaches = q.sla_breaches;
   const std::uint64_t counted = q.answered + q.abandoned - q.abandoned_within_sla;
-  v.service_level = counted == 0 ? 1.0 : static_cast<double>(q.answered_within_sla) / static_cast<double>(counted);
+  v.service_level = counted == 0
+                        ? 1.0
+                        : static_cast<double>(q.answered_within_sla) / static_cast<double>(counted);
   v.service_rate_per_s = q.service_rate(now_, std::chrono::minutes(15));
   if (v.active) {
     const LinkedQueue& lq = policy_->queues[static_cast<std::size_t>(q.policy_index)];
@@ -186,10 +188,12 @@ QueueView Core::queue_view(const QueueRuntime& q) const {
       }
     }
     v.oldest_wait = now_ - oldest;
-    if (v.service_rate_per_s > 0) v.estimated_wait = seconds((q.waiting + 1) / v.service_rate_per_s);
+    if (v.service_rate_per_s > 0)
+      v.estimated_wait = seconds((q.waiting + 1) / v.service_rate_per_s);
     const std::uint32_t pool_count = static_cast<std::uint32_t>(policy_->channels.size());
     for (std::uint32_t ch = 0; ch < pool_count; ++ch) {
-      for (const AgentClass& cls : pools_.pool(pools_.pool_id(static_cast<std::size_t>(q.policy_index), ch)).classes) {
+      for (const AgentClass& cls :
+           pools_.pool(pools_.pool_id(static_cast<std::size_t>(q.policy_index), ch)).classes) {
         v.eligible_agents_available += cls.count;
       }
     }
@@ -218,11 +222,20 @@ CoreCounts Core::counts() const {
   for (const Interaction& it : interactions_) {
     if (it.id.empty()) continue;
     switch (it.state) {
-      case InteractionState::Queued: ++c.waiting; break;
-      case InteractionState::Offered: ++c.offered; break;
-      case InteractionState::Assigned: ++c.assigned; break;
-      case InteractionState::WrapUp: ++c.wrap_up; break;
-      default: break;
+      case InteractionState::Queued:
+        ++c.waiting;
+        break;
+      case InteractionState::Offered:
+        ++c.offered;
+        break;
+      case InteractionState::Assigned:
+        ++c.assigned;
+        break;
+      case InteractionState::WrapUp:
+        ++c.wrap_up;
+        break;
+      default:
+        break;
     }
   }
   c.customers = journeys_.customers();

@@ -33,7 +33,8 @@ void Core::enter_queue(InteractionIndex i, std::int32_t policy_queue, bool keep_
   }
   ++it.queue_epoch;
   if (!it.sla_breached) {
-    timers_.schedule(std::max(now_, it.queued_at + q.sla.answer_within), TimerKind::Sla, i, it.queue_epoch);
+    timers_.schedule(std::max(now_, it.queued_at + q.sla.answer_within), TimerKind::Sla, i,
+                     it.queue_epoch);
   }
   if (Contact* contact = contact_of(it)) contact->queue = q.name;
 }
@@ -57,7 +58,8 @@ double Core::effective_priority(const Interaction& it) const {
   return order_key(it, q) + q.aging_per_us * static_cast<double>(now_.us);
 }
 
-Core::WaitingSet& Core::waiting_set(const LinkedQueue& q, std::uint32_t step, std::uint32_t channel) {
+Core::WaitingSet& Core::waiting_set(const LinkedQueue& q, std::uint32_t step,
+                                    std::uint32_t channel) {
   return waiting_[q.waiting_offset + step * policy_->channels.size() + channel];
 }
 
@@ -75,7 +77,8 @@ void Core::enqueue(InteractionIndex i, std::vector<Event>& events, bool announce
   it.step = step_for_wait(q, now_ - it.queued_at);
   it.order_key = order_key(it, q);
   it.wait_seq = next_wait_seq_++;
-  waiting_set(q, it.step, it.channel_index).insert(WaitKey{it.order_key, it.queued_at.us, it.wait_seq, i});
+  waiting_set(q, it.step, it.channel_index)
+      .insert(WaitKey{it.order_key, it.queued_at.us, it.wait_seq, i});
   it.in_waiting_set = true;
   ++queue_runtimes_[it.queue].waiting;
   ++it.epoch;
@@ -87,21 +90,24 @@ void Core::enqueue(InteractionIndex i, std::vector<Event>& events, bool announce
 
 void Core::schedule_wait_timers(InteractionIndex i) {
   const Interaction& it = interactions_[i];
-  const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
+  const LinkedQueue& q =
+      policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
   if (it.step + 1 < q.steps.size()) {
     timers_.schedule(it.queued_at + q.steps[it.step + 1].after, TimerKind::Step, i, it.epoch);
   }
   if (q.overflow_to >= 0) {
-    timers_.schedule(std::max(now_, it.queued_at + q.overflow_after), TimerKind::Overflow, i, it.epoch);
+    timers_.schedule(std::max(now_, it.queued_at + q.overflow_after), TimerKind::Overflow, i,
+                     it.epoch);
   }
 }
 
 void Core::leave_waiting(InteractionIndex i) {
   Interaction& it = interactions_[i];
   if (it.in_waiting_set) {
-    const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
-    const std::size_t erased =
-        waiting_set(q, it.step, it.channel_index).erase(WaitKey{it.order_key, it.queued_at.us, it.wait_seq, i});
+    const LinkedQueue& q =
+        policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
+    const std::size_t erased = waiting_set(q, it.step, it.channel_index)
+                                   .erase(WaitKey{it.order_key, it.queued_at.us, it.wait_seq, i});
     SB_CHECK(erased == 1);
     it.in_waiting_set = false;
     --queue_runtimes_[it.queue].waiting;
@@ -122,7 +128,9 @@ void Core::hold_for(InteractionIndex i, AgentIndex a, Duration wait, std::vector
   ++queue_runtimes_[it.queue].waiting;
   ++it.epoch;
   timers_.schedule(now_ + wait, TimerKind::HoldEnd, i, it.epoch);
-  events.push_back(Event{now_, InteractionQueued{it.id, symbols_.name(queue_runtimes_[it.queue].name), it.step, agents_[a].id}});
+  events.push_back(
+      Event{now_, InteractionQueued{it.id, symbols_.name(queue_runtimes_[it.queue].name), it.step,
+                                    agents_[a].id}});
 }
 
 void Core::overflow(InteractionIndex i, std::vector<Event>& events) {

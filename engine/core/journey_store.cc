@@ -89,8 +89,14 @@ void JourneyStore::prune(Customer& c, Timestamp now) {
 
 void JourneyStore::lru_unlink(std::uint32_t slot) {
   Customer& c = slots_[slot];
-  if (c.lru_prev != kNil) slots_[c.lru_prev].lru_next = c.lru_next; else lru_head_ = c.lru_next;
-  if (c.lru_next != kNil) slots_[c.lru_next].lru_prev = c.lru_prev; else lru_tail_ = c.lru_prev;
+  if (c.lru_prev != kNil)
+    slots_[c.lru_prev].lru_next = c.lru_next;
+  else
+    lru_head_ = c.lru_next;
+  if (c.lru_next != kNil)
+    slots_[c.lru_next].lru_prev = c.lru_prev;
+  else
+    lru_tail_ = c.lru_prev;
   c.lru_prev = c.lru_next = kNil;
 }
 
@@ -98,7 +104,10 @@ void JourneyStore::lru_push_back(std::uint32_t slot) {
   Customer& c = slots_[slot];
   c.lru_prev = lru_tail_;
   c.lru_next = kNil;
-  if (lru_tail_ != kNil) slots_[lru_tail_].lru_next = slot; else lru_head_ = slot;
+  if (lru_tail_ != kNil)
+    slots_[lru_tail_].lru_next = slot;
+  else
+    lru_head_ = slot;
   lru_tail_ = slot;
 }
 

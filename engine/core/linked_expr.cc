@@ -23,10 +23,20 @@ struct Val {
 Val of_attr(const AttrValue& a) {
   Val v;
   switch (a.kind) {
-    case AttrValue::Kind::Null: break;
-    case AttrValue::Kind::Bool: v.k = Val::K::Bool; v.b = a.boolean; break;
-    case AttrValue::Kind::Number: v.k = Val::K::Number; v.n = a.number; break;
-    case AttrValue::Kind::String: v.k = Val::K::String; v.s = a.sym; break;
+    case AttrValue::Kind::Null:
+      break;
+    case AttrValue::Kind::Bool:
+      v.k = Val::K::Bool;
+      v.b = a.boolean;
+      break;
+    case AttrValue::Kind::Number:
+      v.k = Val::K::Number;
+      v.n = a.number;
+      break;
+    case AttrValue::Kind::String:
+      v.k = Val::K::String;
+      v.s = a.sym;
+      break;
   }
   return v;
 }
@@ -50,11 +60,16 @@ Val of_number(double n) {
 bool scalar_equal(const Val& a, const Val& b) {
   if (a.k != b.k) return false;
   switch (a.k) {
-    case Val::K::Null: return true;
-    case Val::K::Bool: return a.b == b.b;
-    case Val::K::Number: return a.n == b.n;
-    case Val::K::String: return a.s == b.s;
-    default: return false;
+    case Val::K::Null:
+      return true;
+    case Val::K::Bool:
+      return a.b == b.b;
+    case Val::K::Number:
+      return a.n == b.n;
+    case Val::K::String:
+      return a.s == b.s;
+    default:
+      return false;
   }
 }
 
@@ -89,7 +104,8 @@ Val read_ref(const LinkedNode& node, const EvalContext& ctx) {
   const Agent* a = ctx.agent;
   const Interaction* i = ctx.interaction;
   switch (node.ref) {
-    case RefKind::AgentSkill: return a ? of_number(a->skill_level(node.name)) : Val{};
+    case RefKind::AgentSkill:
+      return a ? of_number(a->skill_level(node.name)) : Val{};
     case RefKind::AgentLanguages: {
       if (!a) return {};
       Val v;
@@ -103,16 +119,21 @@ Val read_ref(const LinkedNode& node, const EvalContext& ctx) {
       const AttrValue* attr = find_attr(a->attributes, node.name);
       return attr ? of_attr(*attr) : Val{};
     }
-    case RefKind::AgentKind: return a ? of_symbol(a->kind == AgentKind::Bot ? kSymBot : kSymHuman) : Val{};
-    case RefKind::AgentId: return a ? of_symbol(a->id_sym) : Val{};
-    case RefKind::InteractionChannel: return i ? of_symbol(i->channel) : Val{};
+    case RefKind::AgentKind:
+      return a ? of_symbol(a->kind == AgentKind::Bot ? kSymBot : kSymHuman) : Val{};
+    case RefKind::AgentId:
+      return a ? of_symbol(a->id_sym) : Val{};
+    case RefKind::InteractionChannel:
+      return i ? of_symbol(i->channel) : Val{};
     case RefKind::InteractionAttribute: {
       if (!i) return {};
       const AttrValue* attr = find_attr(i->attributes, node.name);
       return attr ? of_attr(*attr) : Val{};
     }
-    case RefKind::InteractionSentiment: return i ? of_number(i->sentiment) : Val{};
-    case RefKind::InteractionPriority: return i ? of_number(i->priority) : Val{};
+    case RefKind::InteractionSentiment:
+      return i ? of_number(i->sentiment) : Val{};
+    case RefKind::InteractionPriority:
+      return i ? of_number(i->priority) : Val{};
     case RefKind::CustomerContacts: {
       if (ctx.customer == nullptr) return of_number(0);
       const Timestamp cutoff = ctx.now - node.window;
@@ -142,12 +163,18 @@ Val read_ref(const LinkedNode& node, const EvalContext& ctx) {
 
 bool truthy(const Val& v) {
   switch (v.k) {
-    case Val::K::Bool: return v.b;
-    case Val::K::Number: return v.n != 0;
-    case Val::K::String: return true;
-    case Val::K::SymList: return v.syms_begin != v.syms_end;
-    case Val::K::AttrList: return v.attrs_begin != v.attrs_end;
-    case Val::K::Null: return false;
+    case Val::K::Bool:
+      return v.b;
+    case Val::K::Number:
+      return v.n != 0;
+    case Val::K::String:
+      return true;
+    case Val::K::SymList:
+      return v.syms_begin != v.syms_end;
+    case Val::K::AttrList:
+      return v.attrs_begin != v.attrs_end;
+    case Val::K::Null:
+      return false;
   }
   return false;
 }
@@ -170,25 +197,39 @@ Val eval(const LinkedExpr& e, std::int32_t index, const EvalContext& ctx) {
       v.attrs_end = e.list_items.data() + node.list_end;
       return v;
     }
-    case ExprOp::Ref: return read_ref(node, ctx);
-    case ExprOp::Not: return of_bool(!truthy(eval(e, node.lhs, ctx)));
-    case ExprOp::And: return of_bool(truthy(eval(e, node.lhs, ctx)) && truthy(eval(e, node.rhs, ctx)));
-    case ExprOp::Or: return of_bool(truthy(eval(e, node.lhs, ctx)) || truthy(eval(e, node.rhs, ctx)));
-    default: break;
+    case ExprOp::Ref:
+      return read_ref(node, ctx);
+    case ExprOp::Not:
+      return of_bool(!truthy(eval(e, node.lhs, ctx)));
+    case ExprOp::And:
+      return of_bool(truthy(eval(e, node.lhs, ctx)) && truthy(eval(e, node.rhs, ctx)));
+    case ExprOp::Or:
+      return of_bool(truthy(eval(e, node.lhs, ctx)) || truthy(eval(e, node.rhs, ctx)));
+    default:
+      break;
   }
   const Val l = eval(e, node.lhs, ctx);
   const Val r = eval(e, node.rhs, ctx);
   const bool numbers = l.k == Val::K::Number && r.k == Val::K::Number;
   switch (node.op) {
-    case ExprOp::Eq: return of_bool(scalar_equal(l, r));
-    case ExprOp::Ne: return of_bool(!scalar_equal(l, r));
-    case ExprOp::Lt: return of_bool(numbers && l.n < r.n);
-    case ExprOp::Le: return of_bool(numbers && l.n <= r.n);
-    case ExprOp::Gt: return of_bool(numbers && l.n > r.n);
-    case ExprOp::Ge: return of_bool(numbers && l.n >= r.n);
-    case ExprOp::In: return of_bool(list_contains(r, l));
-    case ExprOp::Has: return of_bool(list_contains(l, r));
-    default: break;
+    case ExprOp::Eq:
+      return of_bool(scalar_equal(l, r));
+    case ExprOp::Ne:
+      return of_bool(!scalar_equal(l, r));
+    case ExprOp::Lt:
+      return of_bool(numbers && l.n < r.n);
+    case ExprOp::Le:
+      return of_bool(numbers && l.n <= r.n);
+    case ExprOp::Gt:
+      return of_bool(numbers && l.n > r.n);
+    case ExprOp::Ge:
+      return of_bool(numbers && l.n >= r.n);
+    case ExprOp::In:
+      return of_bool(list_contains(r, l));
+    case ExprOp::Has:
+      return of_bool(list_contains(l, r));
+    default:
+      break;
   }
   SB_CHECK(false && "unknown expression op");
   return {};

@@ -63,7 +63,8 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
   for (std::size_t i = 0; i < p.channels.size(); ++i) {
     for (const std::string& blocked : p.channels[i].blocks) {
       const std::int32_t b = out.channel_index(symbols.intern(blocked));
-      if (b < 0) return invalid("channels." + p.channels[i].name + ".blocks", "unknown channel " + blocked);
+      if (b < 0)
+        return invalid("channels." + p.channels[i].name + ".blocks", "unknown channel " + blocked);
       out.channels[static_cast<std::size_t>(b)].blocked_by |= 1ull << i;
     }
   }
@@ -101,15 +102,19 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
       lq.skills.push_back(sym);
     }
     lq.sla = q.sla;
-    if (q.sla.answer_within.count() <= 0) return invalid(where + ".sla.answer_within", "must be positive");
-    if (!(q.sla.target >= 0 && q.sla.target <= 1)) return invalid(where + ".sla.target", "must be in [0, 1]");
+    if (q.sla.answer_within.count() <= 0)
+      return invalid(where + ".sla.answer_within", "must be positive");
+    if (!(q.sla.target >= 0 && q.sla.target <= 1))
+      return invalid(where + ".sla.target", "must be in [0, 1]");
     if (q.steps.empty()) return invalid(where + ".steps", "a queue needs at least one step");
     if (q.steps.size() > kMaxSteps) return invalid(where + ".steps", "at most 32 steps");
     for (std::size_t k = 0; k < q.steps.size(); ++k) {
       const EscalationStep& step = q.steps[k];
-      if (k == 0 && step.after.count() != 0) return invalid(where + ".steps[0].after", "the first step starts at 0s");
+      if (k == 0 && step.after.count() != 0)
+        return invalid(where + ".steps[0].after", "the first step starts at 0s");
       if (k > 0 && step.after <= q.steps[k - 1].after) {
-        return invalid(where + ".steps[" + std::to_string(k) + "].after", "steps must come later and later");
+        return invalid(where + ".steps[" + std::to_string(k) + "].after",
+                       "steps must come later and later");
       }
       Expr agent_only, rest;
       split_agent_only(step.agents, agent_only, rest);
@@ -117,7 +122,8 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
                                     link_expr(rest, symbols), step.priority_bump});
     }
     lq.weights = q.scoring.value_or(p.scoring);
-    if (!finite_weights(lq.weights)) return invalid(where + ".scoring", "weights must be finite and >= 0");
+    if (!finite_weights(lq.weights))
+      return invalid(where + ".scoring", "weights must be finite and >= 0");
     lq.affinity = q.affinity;
     lq.sentiment = q.sentiment;
     lq.aging_per_us = q.aging_per_minute / 60e6;
@@ -130,9 +136,12 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
     const QueuePolicy& q = p.queues[i];
     if (q.overflow_to.empty()) continue;
     const std::int32_t target = out.queue_index(symbols.intern(q.overflow_to));
-    if (target < 0) return invalid("queues." + q.name + ".overflow_to", "unknown queue " + q.overflow_to);
-    if (static_cast<std::size_t>(target) == i) return invalid("queues." + q.name + ".overflow_to", "a queue cannot overflow to itself");
-    if (q.overflow_after.count() <= 0) return invalid("queues." + q.name + ".overflow_after", "must be positive");
+    if (target < 0)
+      return invalid("queues." + q.name + ".overflow_to", "unknown queue " + q.overflow_to);
+    if (static_cast<std::size_t>(target) == i)
+      return invalid("queues." + q.name + ".overflow_to", "a queue cannot overflow to itself");
+    if (q.overflow_after.count() <= 0)
+      return invalid("queues." + q.name + ".overflow_after", "must be positive");
     out.queues[i].overflow_to = target;
   }
   return out;

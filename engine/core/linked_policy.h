@@ -17,7 +17,7 @@ inline constexpr std::size_t kMaxSteps = 32;
 
 struct LinkedStep {
   Duration after{0};
-  LinkedExpr agent_only;  // fixed per agent: indexed in the agent pools
+  LinkedExpr agent_only;       // fixed per agent: indexed in the agent pools
   LinkedExpr per_interaction;  // checked for each candidate pair
   double priority_bump = 0;
 };

@@ -47,7 +47,7 @@ struct Agent {
   std::uint32_t consecutive_misses = 0;
   std::uint32_t consecutive_negative = 0;
   Timestamp last_negative_at;
-  std::vector<InteractionIndex> held;  // waiting for this agent (preferred or named)
+  std::vector<InteractionIndex> held;     // waiting for this agent (preferred or named)
   std::vector<InteractionIndex> offered;  // pending offers to this agent
   std::vector<std::uint32_t> pool_nodes;  // indices into AgentPools' nodes
 
@@ -78,7 +78,7 @@ struct Interaction {
   std::uint64_t content_hash = 0;  // of the create command, for idempotency
   QueueIndex first_queue = kNone;  // the answer to a retried create
   InteractionState first_state = InteractionState::Queued;
-  AgentIndex agent = kNone;        // offered to or assigned to
+  AgentIndex agent = kNone;  // offered to or assigned to
   OfferId offer = 0;
   Timestamp offer_expires_at;
   std::vector<AgentIndex> excluded;  // agents who rejected or missed it

@@ -23,7 +23,7 @@ struct JourneyContact {
   Timestamp created_at;
   std::optional<Timestamp> answered_at;
   std::optional<Timestamp> ended_at;
-  std::string outcome;   // "", "resolved", "abandoned", "cancelled", "transferred", ...
+  std::string outcome;  // "", "resolved", "abandoned", "cancelled", "transferred", ...
   double sentiment = 0;
 };
 

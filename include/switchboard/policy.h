@@ -14,7 +14,7 @@
 namespace sb {
 
 struct ChannelPolicy {
-  std::string name;                 // "voice", "chat", "email", "sms", "social", ...
+  std::string name;                    // "voice", "chat", "email", "sms", "social", ...
   std::uint32_t default_capacity = 1;  // slots of an agent who states no capacity for it
   Duration offer_timeout = std::chrono::seconds(20);
   Duration wrap_up = std::chrono::seconds(0);
@@ -33,8 +33,8 @@ struct ScoringWeights {
 };
 
 struct EscalationStep {
-  Duration after{0};     // wait in the queue before this step applies
-  Expr agents;           // who may serve the interaction at this step (empty: anyone)
+  Duration after{0};  // wait in the queue before this step applies
+  Expr agents;        // who may serve the interaction at this step (empty: anyone)
   double priority_bump = 0;
 };
 
@@ -58,45 +58,45 @@ struct SentimentPolicy {
 
 struct QueuePolicy {
   std::string name;
-  Expr match;                          // which interactions enter (empty: all)
-  double priority = 0;                 // across queues, higher first
-  std::vector<std::string> channels;   // channels it takes (empty: all)
-  std::vector<std::string> skills;     // skills the skill score uses
+  Expr match;                         // which interactions enter (empty: all)
+  double priority = 0;                // across queues, higher first
+  std::vector<std::string> channels;  // channels it takes (empty: all)
+  std::vector<std::string> skills;    // skills the skill score uses
   SlaPolicy sla;
-  std::vector<EscalationStep> steps;   // at least one; step i applies after steps[i].after
+  std::vector<EscalationStep> steps;      // at least one; step i applies after steps[i].after
   std::optional<ScoringWeights> scoring;  // overrides Policy::scoring
   AffinityPolicy affinity;
   SentimentPolicy sentiment;
-  double aging_per_minute = 1.0;       // effective priority gained per minute of wait
-  std::string overflow_to;             // empty: no overflow
+  double aging_per_minute = 1.0;  // effective priority gained per minute of wait
+  std::string overflow_to;        // empty: no overflow
   Duration overflow_after{0};
 };
 
 struct WellbeingPolicy {
-  std::uint32_t max_consecutive_negative = 0;  // 0: no cap
-  double negative_below = -0.3;                // sentiment below this counts as negative
+  std::uint32_t max_consecutive_negative = 0;    // 0: no cap
+  double negative_below = -0.3;                  // sentiment below this counts as negative
   Duration cooldown = std::chrono::minutes(10);  // the count resets after this long
 };
 
 struct OfferPolicy {
-  std::uint32_t max_consecutive_misses = 3;  // 0: never set an agent away for misses
+  std::uint32_t max_consecutive_misses = 3;           // 0: never set an agent away for misses
   Duration transfer_wait = std::chrono::seconds(60);  // wait for a named agent, then its queue
 };
 
 struct JourneyPolicy {
-  std::uint32_t max_contacts = 10;                    // per customer
-  Duration lookback = std::chrono::hours(24 * 30);    // older contacts are forgotten
-  std::uint32_t max_customers = 1'000'000;            // least recently seen are evicted
+  std::uint32_t max_contacts = 10;                  // per customer
+  Duration lookback = std::chrono::hours(24 * 30);  // older contacts are forgotten
+  std::uint32_t max_customers = 1'000'000;          // least recently seen are evicted
 };
 
 struct Policy {
   std::uint64_t version = 0;
-  std::vector<std::string> skills;       // declared skills; anything else is an unknown skill
-  std::vector<ChannelPolicy> channels;   // declared channels
+  std::vector<std::string> skills;      // declared skills; anything else is an unknown skill
+  std::vector<ChannelPolicy> channels;  // declared channels
   ScoringWeights scoring;
-  std::string deescalation_skill;        // the skill the sentiment score uses (empty: none)
+  std::string deescalation_skill;  // the skill the sentiment score uses (empty: none)
   Duration idle_horizon = std::chrono::minutes(10);
-  std::vector<QueuePolicy> queues;       // first match wins, in this order
+  std::vector<QueuePolicy> queues;  // first match wins, in this order
   WellbeingPolicy wellbeing;
   OfferPolicy offers;
   JourneyPolicy journey;

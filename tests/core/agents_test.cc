@@ -32,12 +32,22 @@ TEST_CASE("agent input is validated field by field") {
     CHECK(r.error().field == field);
   };
   bad(UpsertAgent{"", {}, {}, {}, {}, AgentKind::Human}, ErrorCode::InvalidField, "agent_id");
-  bad(UpsertAgent{std::string(200, 'x'), {}, {}, {}, {}, AgentKind::Human}, ErrorCode::InvalidField, "agent_id");
-  bad(UpsertAgent{"a", {{"billing", 11}}, {}, {}, {}, AgentKind::Human}, ErrorCode::InvalidField, "skills.billing");
-  bad(UpsertAgent{"a", {{"billing", 1}, {"billing", 2}}, {}, {}, {}, AgentKind::Human}, ErrorCode::InvalidField, "skills.billing");
-  bad(UpsertAgent{"a", {}, {}, {{"fax", 1}}, {}, AgentKind::Human}, ErrorCode::UnknownChannel, "channels.fax");
-  bad(UpsertAgent{"a", {}, {}, {{"chat", 1000}}, {}, AgentKind::Human}, ErrorCode::InvalidField, "channels.chat");
-  bad(UpsertAgent{"a", {}, {}, {}, {{"team", std::string("x")}, {"team", std::string("y")}}, AgentKind::Human},
+  bad(UpsertAgent{std::string(200, 'x'), {}, {}, {}, {}, AgentKind::Human}, ErrorCode::InvalidField,
+      "agent_id");
+  bad(UpsertAgent{"a", {{"billing", 11}}, {}, {}, {}, AgentKind::Human}, ErrorCode::InvalidField,
+      "skills.billing");
+  bad(UpsertAgent{"a", {{"billing", 1}, {"billing", 2}}, {}, {}, {}, AgentKind::Human},
+      ErrorCode::InvalidField, "skills.billing");
+  bad(UpsertAgent{"a", {}, {}, {{"fax", 1}}, {}, AgentKind::Human}, ErrorCode::UnknownChannel,
+      "channels.fax");
+  bad(UpsertAgent{"a", {}, {}, {{"chat", 1000}}, {}, AgentKind::Human}, ErrorCode::InvalidField,
+      "channels.chat");
+  bad(UpsertAgent{"a",
+                  {},
+                  {},
+                  {},
+                  {{"team", std::string("x")}, {"team", std::string("y")}},
+                  AgentKind::Human},
       ErrorCode::InvalidField, "attributes.team");
   CHECK(h.core().agents().empty());
 }

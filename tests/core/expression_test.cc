@@ -73,7 +73,8 @@ TEST_CASE("has, in, not, and, or") {
   CHECK(f.eval(expr::binary(ExprOp::In, expr::attribute("team"), expr::literal(teams))));
   LiteralList other = {std::string("apac")};
   CHECK_FALSE(f.eval(expr::binary(ExprOp::In, expr::attribute("team"), expr::literal(other))));
-  CHECK(f.eval(expr::negate(expr::binary(ExprOp::In, expr::attribute("team"), expr::literal(other)))));
+  CHECK(f.eval(
+      expr::negate(expr::binary(ExprOp::In, expr::attribute("team"), expr::literal(other)))));
   const Expr yes = expr::binary(ExprOp::Ge, expr::skill("billing"), lit(7));
   const Expr no = expr::binary(ExprOp::Ge, expr::skill("billing"), lit(9));
   CHECK(f.eval(expr::any_of(no, yes)));
@@ -84,7 +85,8 @@ TEST_CASE("has, in, not, and, or") {
 
 TEST_CASE("split_agent_only separates what depends on the agent alone") {
   const Expr skill = expr::binary(ExprOp::Ge, expr::skill("billing"), expr::literal(7.0));
-  const Expr team = expr::binary(ExprOp::Eq, expr::attribute("team"), expr::literal(std::string("emea")));
+  const Expr team =
+      expr::binary(ExprOp::Eq, expr::attribute("team"), expr::literal(std::string("emea")));
   const Expr lang = expr::binary(ExprOp::Has, expr::ref(RefKind::AgentLanguages),
                                  expr::interaction_attribute("language"));
   Expr agent_only, rest;

@@ -47,11 +47,13 @@ TEST_CASE("customer references: contacts in a window, last channel, last agent")
   Policy p = basic_policy();
   QueuePolicy repeat;
   repeat.name = "repeat";
-  repeat.match = expr::binary(ExprOp::Ge, expr::customer_contacts(std::chrono::hours(24 * 7)), expr::literal(2.0));
+  repeat.match = expr::binary(ExprOp::Ge, expr::customer_contacts(std::chrono::hours(24 * 7)),
+                              expr::literal(2.0));
   repeat.steps = {EscalationStep{0s, Expr{}, 0}};
   QueuePolicy from_chat;
   from_chat.name = "from_chat";
-  from_chat.match = expr::binary(ExprOp::Eq, expr::ref(RefKind::CustomerLastChannel), expr::literal(std::string("chat")));
+  from_chat.match = expr::binary(ExprOp::Eq, expr::ref(RefKind::CustomerLastChannel),
+                                 expr::literal(std::string("chat")));
   from_chat.steps = {EscalationStep{0s, Expr{}, 0}};
   p.queues.insert(p.queues.begin(), {repeat, from_chat});
   Harness h(p);

@@ -62,7 +62,8 @@ TEST_CASE("an unanswered offer expires and counts as a miss; N misses set the ag
   h.check_invariants();
 }
 
-TEST_CASE("a retried create with the same id and content answers the same; other content conflicts") {
+TEST_CASE(
+    "a retried create with the same id and content answers the same; other content conflicts") {
   Harness h;
   h.add_agent({"a1", {}});
   CreateInteraction c{"v1", "voice", "c1", {{"intent", std::string("x")}, {"tier", 2.0}}, -0.2, 1};
@@ -95,9 +96,11 @@ TEST_CASE("create input is validated and a rejected create changes nothing") {
   bad(CreateInteraction{"", "voice", "c", {}, 0, 0}, ErrorCode::InvalidField, "id");
   bad(CreateInteraction{"x", "fax", "c", {}, 0, 0}, ErrorCode::UnknownChannel, "channel");
   bad(CreateInteraction{"x", "voice", "c", {}, 1.5, 0}, ErrorCode::InvalidField, "sentiment");
-  bad(CreateInteraction{"x", "voice", "c", {}, std::nan(""), 0}, ErrorCode::InvalidField, "sentiment");
+  bad(CreateInteraction{"x", "voice", "c", {}, std::nan(""), 0}, ErrorCode::InvalidField,
+      "sentiment");
   bad(CreateInteraction{"x", "voice", "c", {}, 0, 1e300}, ErrorCode::InvalidField, "priority");
-  bad(CreateInteraction{"x", "voice", "c", {{"a", std::string(1000, 'x')}}, 0, 0}, ErrorCode::LimitExceeded, "attributes.a");
+  bad(CreateInteraction{"x", "voice", "c", {{"a", std::string(1000, 'x')}}, 0, 0},
+      ErrorCode::LimitExceeded, "attributes.a");
   CHECK(h.core().state_hash() == before);
 }
 

@@ -55,7 +55,7 @@ TEST_CASE("a reload re-evaluates waiting interactions at once; assigned ones are
   h.ok(install(next));
   auto w = h.core().interaction("waiting");
   CHECK(w->summary.queue == "billing_v2");
-  CHECK(w->queued_at == queued);  // the wait is kept
+  CHECK(w->queued_at == queued);                // the wait is kept
   CHECK(w->state == InteractionState::Queued);  // the only free agent takes no voice
   auto a = h.core().interaction("assigned");
   CHECK(a->state == InteractionState::Assigned);

@@ -95,11 +95,13 @@ TEST_CASE("affinity decays with age and ends with the window") {
   h.accept("x");
   h.complete("x");
   h.advance(1h);
-  auto half = h.core().preview(CreateInteraction{"y", "voice", "bob", {}, 0, 0}, core::MatchStrategy::Indexed);
+  auto half = h.core().preview(CreateInteraction{"y", "voice", "bob", {}, 0, 0},
+                               core::MatchStrategy::Indexed);
   REQUIRE(half.ok());
   CHECK(half.value().chosen.affinity == doctest::Approx(2.0 * 0.5));  // weight 2, half the window
   h.advance(2h);
-  auto none = h.core().preview(CreateInteraction{"y", "voice", "bob", {}, 0, 0}, core::MatchStrategy::Indexed);
+  auto none = h.core().preview(CreateInteraction{"y", "voice", "bob", {}, 0, 0},
+                               core::MatchStrategy::Indexed);
   CHECK(none.value().chosen.affinity == 0);
 }
 
@@ -260,11 +262,15 @@ TEST_CASE("wellbeing: no more than N negative interactions in a row") {
 
 TEST_CASE("bots: a bot-first queue, then escalation to a human keeps the journey") {
   Policy p = basic_policy();
-  p.queues[1].steps[0].agents = expr::binary(ExprOp::Eq, expr::ref(RefKind::AgentKind), expr::literal(std::string("bot")));
+  p.queues[1].steps[0].agents =
+      expr::binary(ExprOp::Eq, expr::ref(RefKind::AgentKind), expr::literal(std::string("bot")));
   QueuePolicy humans;
   humans.name = "humans";
   humans.match = expr::literal(false);  // only by transfer
-  humans.steps = {EscalationStep{0s, expr::binary(ExprOp::Eq, expr::ref(RefKind::AgentKind), expr::literal(std::string("human"))), 0}};
+  humans.steps = {EscalationStep{
+      0s,
+      expr::binary(ExprOp::Eq, expr::ref(RefKind::AgentKind), expr::literal(std::string("human"))),
+      0}};
   p.queues.push_back(humans);
   Harness h(p);
   h.add_agent({"bot1", {}, {"en"}, {{"chat", 50}}, {}, AgentKind::Bot});

@@ -31,7 +31,8 @@ TEST_CASE("an update that changes the intent re-evaluates the queue and keeps th
   REQUIRE(h.state_of("x") == InteractionState::Queued);
   const Timestamp queued = h.core().interaction("x")->queued_at;
   h.advance(5s);
-  h.ok(UpdateInteraction{"x", std::nullopt, Attributes{{"intent", std::string("billing")}}, std::nullopt});
+  h.ok(UpdateInteraction{"x", std::nullopt, Attributes{{"intent", std::string("billing")}},
+                         std::nullopt});
   auto v = h.core().interaction("x");
   CHECK(v->summary.queue == "billing");
   CHECK(v->queued_at == queued);

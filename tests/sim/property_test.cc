@@ -48,10 +48,12 @@ void note_endings(const std::vector<Event>& events, std::set<std::string>& open,
   for (const Event& e : events) {
     std::string ended;
     if (const auto* a = std::get_if<InteractionAbandoned>(&e.body)) ended = a->interaction_id;
-    if (const auto* x = std::get_if<InteractionEnded>(&e.body); x && x->state != InteractionState::WrapUp) {
+    if (const auto* x = std::get_if<InteractionEnded>(&e.body);
+        x && x->state != InteractionState::WrapUp) {
       ended = x->interaction_id;
     }
-    if (const auto* t = std::get_if<InteractionTransferred>(&e.body); t && t->to_queue.empty() && t->to_agent.empty()) {
+    if (const auto* t = std::get_if<InteractionTransferred>(&e.body);
+        t && t->to_queue.empty() && t->to_agent.empty()) {
       ended = t->interaction_id;
     }
     if (std::holds_alternative<OfferCreated>(e.body)) ++r.offers;
@@ -69,10 +71,11 @@ RunResult run(std::uint64_t seed, std::uint64_t steps, std::uint64_t deep_every)
   sim::RandomWorld world(seed);
   std::vector<Event> events;
   RunResult r;
-  r.applied = 1;  // the policy
+  r.applied = 1;               // the policy
   std::set<std::string> open;  // acknowledged creates not yet ended
   REQUIRE(core.apply(SetPolicy{std::make_shared<const Policy>(sim::random_world_policy(1, false))},
-                     world.now(), events).ok());
+                     world.now(), events)
+              .ok());
   for (std::uint64_t step = 0; step < steps; ++step) {
     events.clear();
     const Command command = world.next(core);
@@ -110,7 +113,8 @@ RunResult run(std::uint64_t seed, std::uint64_t steps, std::uint64_t deep_every)
       if (!missed.empty()) {
         std::string trail;
         for (const Event& e : events) trail += std::string(event_type(e)) + " ";
-        FAIL("step " << step << " after " << command_name(command) << " [" << trail << "]: " << missed.front());
+        FAIL("step " << step << " after " << command_name(command) << " [" << trail
+                     << "]: " << missed.front());
       }
     }
     if (step % (deep_every * 16) == 0) {
@@ -134,9 +138,9 @@ TEST_CASE("property: a long random stream keeps every invariant after every step
   const std::uint64_t seed = env_or("SB_SEED", 20261125);
   const std::uint64_t steps = env_or("SB_PROPERTY_STEPS", kDefaultSteps);
   const RunResult r = run(seed, steps, env_or("SB_DEEP_EVERY", 16));
-  MESSAGE("seed " << seed << ": " << steps << " commands, " << r.applied << " applied, " << r.rejected
-                  << " rejected, " << r.created << " created, " << r.ended << " ended, " << r.offers
-                  << " offers");
+  MESSAGE("seed " << seed << ": " << steps << " commands, " << r.applied << " applied, "
+                  << r.rejected << " rejected, " << r.created << " created, " << r.ended
+                  << " ended, " << r.offers << " offers");
   // The stream must exercise the core, not just bounce off it.
   CHECK(r.applied > steps / 2);
   CHECK(r.created > steps / 10);

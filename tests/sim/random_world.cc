@@ -14,7 +14,8 @@ Expr intent_is(const std::string& intent) {
   return expr::binary(ExprOp::Eq, expr::interaction_attribute("intent"), expr::literal(intent));
 }
 Expr speaks_language() {
-  return expr::binary(ExprOp::Has, expr::ref(RefKind::AgentLanguages), expr::interaction_attribute("language"));
+  return expr::binary(ExprOp::Has, expr::ref(RefKind::AgentLanguages),
+                      expr::interaction_attribute("language"));
 }
 
 const char* const kSkills[] = {"billing", "tech", "sales", "deescalation"};
@@ -31,8 +32,7 @@ Policy random_world_policy(std::uint64_t version, bool alternate) {
   p.skills = {"billing", "tech", "sales", "deescalation"};
   p.deescalation_skill = "deescalation";
   p.channels = {ChannelPolicy{"voice", 1, 20s, alternate ? 0s : 10s, {"chat"}},
-                ChannelPolicy{"chat", 3, 30s, 5s, {}},
-                ChannelPolicy{"email", 4, 60s, 0s, {}}};
+                ChannelPolicy{"chat", 3, 30s, 5s, {}}, ChannelPolicy{"email", 4, 60s, 0s, {}}};
   p.wellbeing.max_consecutive_negative = alternate ? 0 : 2;
   p.offers.max_consecutive_misses = 3;
   p.offers.transfer_wait = 40s;
@@ -45,8 +45,7 @@ Policy random_world_policy(std::uint64_t version, bool alternate) {
     q.skills = {intent};
     q.priority = alternate && std::string(intent) == "sales" ? 5 : 0;
     q.steps = {EscalationStep{0s, expr::all_of(skill_at_least(intent, 6), speaks_language()), 0},
-               EscalationStep{20s, skill_at_least(intent, 3), 1},
-               EscalationStep{60s, Expr{}, 2}};
+               EscalationStep{20s, skill_at_least(intent, 3), 1}, EscalationStep{60s, Expr{}, 2}};
     q.affinity.preferred_agent_wait = alternate ? 0s : 15s;
     q.sentiment.priority_bump = 2;
     if (std::string(intent) == "sales") {
@@ -97,7 +96,8 @@ Command RandomWorld::agent_command() {
 
 Command RandomWorld::create_command() {
   if (!bodies_.empty() && chance(0.05)) {
-    CreateInteraction retry = bodies_[bodies_.size() - 1 - pick(std::min<std::size_t>(bodies_.size(), 20))];
+    CreateInteraction retry =
+        bodies_[bodies_.size() - 1 - pick(std::min<std::size_t>(bodies_.size(), 20))];
     last_retry_ = true;
     if (chance(0.4)) {
       retry.sentiment = retry.sentiment > 0 ? -0.5 : 0.5;  // same id, other content

@@ -69,8 +69,9 @@ void Harness::add_agent(const AgentSpec& spec, bool available) {
 
 void Harness::set_state(const std::string& agent, Presence p) { ok(SetAgentState{agent, p, ""}); }
 
-Reply Harness::create(const std::string& id, const std::string& channel, const std::string& customer,
-                      Attributes attributes, double sentiment, double priority) {
+Reply Harness::create(const std::string& id, const std::string& channel,
+                      const std::string& customer, Attributes attributes, double sentiment,
+                      double priority) {
   CreateInteraction c;
   c.interaction_id = id;
   c.channel = channel;
