@@ -3,11 +3,12 @@
 //   - decision latency: Core::preview of a new interaction, indexed, against the naive scan of
 //     every agent (which must choose the same agent: a correctness cross-check);
 //   - command throughput: a recorded log of a realistic command mix, replayed on one thread on a
-//     fresh, identical core (the core is deterministic, so the replay must end in the recorded
-//     state);
+//     fresh core that first replays (untimed) the recorded build of the steady state; the core
+//     is deterministic, so both replays must end in the recorded states;
 //   - memory: the live heap held per agent and per waiting interaction.
 // See bench/driver.h for how the steady state is built. Single-threaded.
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -31,7 +32,7 @@ using sb::core::MatchStrategy;
 struct Options {
   std::size_t agents = 10'000;
   std::uint64_t seed = 1;
-  std::size_t commands = 1'000'000;
+  std::size_t commands = 500'000;
   std::size_t samples = 100'000;
   std::size_t naive_samples = 0;  // 0: about 2,000 at 10,000 agents, fewer for larger centres
   std::size_t waiting = 0;        // 0: one per ten agents
@@ -57,57 +58,73 @@ std::int64_t quantile(std::vector<std::int64_t>& v, double q) {
   return v[k];
 }
 
-void progress(const Options& o, const char* what, double s) {
+void progress(const char* what, double s) {
   std::fprintf(stderr, "[core_bench] %-34s %6.1f s\n", what, s);
-  (void)o;
 }
 
-// Live heap delta of registering every agent once the policy is installed, then of interactions
-// that wait because nobody can take them (every agent away). Their customers already have a
-// journey (as most callers do: the customer record belongs to the journey, which outlives any
-// one interaction); the second figure is for brand-new customers. Time moves by 1 us per command
-// so that no timer fires and changes memory behind the measurement.
-void measure_memory(const Options& o, std::size_t waiting, Report& r) {
+// Live heap delta of registering every agent once the policy is installed, divided by the agents.
+// Contiguous containers (the agent records, the pool nodes) grow by doubling, so this includes
+// their spare capacity at this size, as a real process would hold it.
+void measure_agent_memory(const Options& o, Report& r) {
   Core core;
   Scenario scenario(o.agents, o.seed, "mem-");
-  Rng rng(o.seed ^ 0x3C6EF372FE94F82Bull);
   std::vector<Event> events;
   events.reserve(4096);
   Timestamp now = kMemoryStart;
   auto apply = [&](const Command& c) {
     if (!core.apply(c, now, events).ok()) ++r.rejected;
     events.clear();
-    now = now + Duration{1};
+    now = now + Duration{1};  // no timer comes due and changes memory behind the measurement
   };
   apply(SetPolicy{make_policy()});
-  const std::int64_t before_agents = live_heap_bytes();
+  const std::int64_t before = live_heap_bytes();
   for (std::size_t a = 0; a < o.agents; ++a) {
     apply(scenario.agent(a));
     apply(SetAgentState{agent_id(a), Presence::Available, ""});
   }
-  const std::int64_t after_agents = live_heap_bytes();
-  for (std::size_t a = 0; a < o.agents; ++a) apply(SetAgentState{agent_id(a), Presence::Away, "break"});
-  for (std::size_t k = 0; k < waiting; ++k) {
-    CreateInteraction c = scenario.interaction_of(rng, false, k);
-    const std::string id = c.interaction_id;
-    apply(std::move(c));
-    apply(CancelInteraction{id, "abandoned"});
-  }
-  const std::int64_t before_waiting = live_heap_bytes();
-  for (std::size_t k = 0; k < waiting; ++k) apply(scenario.interaction_of(rng, false, k));
-  const std::int64_t after_waiting = live_heap_bytes();
-  for (std::size_t k = 0; k < waiting; ++k) apply(scenario.interaction_of(rng, false, waiting + k));
-  const std::int64_t after_new = live_heap_bytes();
-  if (core.counts().waiting != 2 * waiting) {
-    std::fprintf(stderr, "core_bench: memory phase expected %zu waiting, the core has %zu\n",
-                 2 * waiting, core.counts().waiting);
-  }
-  const auto per = [](std::int64_t bytes, std::size_t n) {
-    return n == 0 ? 0.0 : static_cast<double>(bytes) / static_cast<double>(n);
+  r.bytes_per_agent =
+      static_cast<double>(live_heap_bytes() - before) / static_cast<double>(o.agents);
+}
+
+// Live heap delta per waiting interaction (nobody can take them: there are no agents). The
+// count is a power of two W and the window is [W, 2W] interactions, so every container that
+// grows by doubling grows exactly once, by what W more need: the amortized cost, free of the
+// luck of where a doubling falls. The customers already have a journey from an earlier, ended
+// contact, as most callers do (the customer record belongs to the journey, not to the
+// interaction); `bytes_per_waiting_new_customer` is for first-time callers, over [0, W].
+void measure_waiting_memory(const Options& o, std::size_t waiting, Report& r) {
+  const std::size_t w = std::bit_ceil(waiting);
+  r.memory_waiting = w;
+  auto per_waiting = [&](bool known_customers) {
+    Core core;
+    Scenario scenario(o.agents, o.seed, "mem-");
+    Rng rng(o.seed ^ 0x3C6EF372FE94F82Bull);
+    std::vector<Event> events;
+    events.reserve(64);
+    Timestamp now = kMemoryStart;
+    auto apply = [&](const Command& c) {
+      if (!core.apply(c, now, events).ok()) ++r.rejected;
+      events.clear();
+      now = now + Duration{1};
+    };
+    apply(SetPolicy{make_policy()});
+    for (std::size_t k = 0; known_customers && k < w; ++k) {
+      CreateInteraction c = scenario.interaction_of(rng, false, k);
+      const std::string id = c.interaction_id;
+      apply(std::move(c));
+      apply(CancelInteraction{id, "abandoned"});
+    }
+    const std::int64_t before = live_heap_bytes();
+    for (std::size_t k = 0; k < w; ++k) apply(scenario.interaction_of(rng, false, k));
+    const std::int64_t bytes = live_heap_bytes() - before;
+    if (core.counts().waiting != w) {
+      std::fprintf(stderr, "core_bench: memory phase expected %zu waiting, the core has %zu\n", w,
+                   core.counts().waiting);
+    }
+    return static_cast<double>(bytes) / static_cast<double>(w);
   };
-  r.bytes_per_agent = per(after_agents - before_agents, o.agents);
-  r.bytes_per_waiting = per(after_waiting - before_waiting, waiting);
-  r.bytes_per_waiting_new_customer = per(after_new - after_waiting, waiting);
+  r.bytes_per_waiting = per_waiting(true);
+  r.bytes_per_waiting_new_customer = per_waiting(false);
 }
 
 void describe(const Core& core, Report& r) {
@@ -117,6 +134,9 @@ void describe(const Core& core, Report& r) {
   r.assigned = c.assigned;
   r.wrap_up = c.wrap_up;
   r.customers = c.customers;
+  for (const QueueView& q : core.queues()) {
+    r.oldest_wait_s = std::max(r.oldest_wait_s, to_seconds(q.oldest_wait));
+  }
   for (const AgentView& a : core.agents()) {
     bool busy = false, free = false;
     for (const ChannelLoad& ch : a.channels) {
@@ -163,7 +183,8 @@ void measure_decisions(Core& core, const Options& o, Report& r) {
   r.decision_ns_p90 = quantile(ns, 0.9);
   r.decision_ns_p99 = quantile(ns, 0.99);
   r.decision_ns_max = quantile(ns, 1.0);
-  r.decision_found_share = o.samples ? static_cast<double>(found) / static_cast<double>(o.samples) : 0;
+  r.decision_found_share =
+      o.samples ? static_cast<double>(found) / static_cast<double>(o.samples) : 0;
   r.decision_candidates = o.samples ? candidates / static_cast<double>(o.samples) : 0;
 
   std::vector<std::int64_t> naive_ns;
@@ -179,10 +200,14 @@ void measure_decisions(Core& core, const Options& o, Report& r) {
                                          indexed->chosen.total == naive->chosen.total));
     if (same) continue;
     if (++r.mismatches <= 10) {
-      std::fprintf(stderr, "core_bench: MISMATCH for %s (channel %s, customer %s): indexed %s (%.17g), naive %s (%.17g)\n",
+      std::fprintf(stderr,
+                   "core_bench: MISMATCH for %s (channel %s, customer %s): indexed %s (%.17g), "
+                   "naive %s (%.17g)\n",
                    c.interaction_id.c_str(), c.channel.c_str(), c.customer_id.c_str(),
-                   indexed.ok() ? indexed->chosen.agent_id.c_str() : "error", indexed.ok() ? indexed->chosen.total : 0.0,
-                   naive.ok() ? naive->chosen.agent_id.c_str() : "error", naive.ok() ? naive->chosen.total : 0.0);
+                   indexed.ok() ? indexed->chosen.agent_id.c_str() : "error",
+                   indexed.ok() ? indexed->chosen.total : 0.0,
+                   naive.ok() ? naive->chosen.agent_id.c_str() : "error",
+                   naive.ok() ? naive->chosen.total : 0.0);
     }
   }
   r.naive_samples = o.naive_samples;
@@ -240,53 +265,60 @@ int run(const Options& o) {
   r.seed = o.seed;
 
   auto t = Clock::now();
-  measure_memory(o, waiting, r);
-  progress(o, "memory", seconds_since(t));
+  measure_agent_memory(o, r);
+  measure_waiting_memory(o, waiting, r);
+  progress("memory", seconds_since(t));
 
-  // Core A: build the steady state, measure decisions on it, then record the command log.
+  // Core A: build the steady state, measure decisions on it, then go on with the command mix.
+  // Everything applied to it is recorded: `setup` up to the steady state, `log` after it.
   std::uint64_t steady_hash = 0, recorded_hash = 0;
-  CommandLog log;
+  CommandLog setup, log;
   {
     Core core;
     Driver driver(o.agents, o.seed, waiting);
     t = Clock::now();
-    driver.register_agents(core);
-    progress(o, "agents registered", seconds_since(t));
-    driver.warm_up(core);
+    driver.register_agents(core, &setup);
+    progress("agents registered", seconds_since(t));
+    driver.warm_up(core, &setup);
     r.build_s = seconds_since(t);
-    progress(o, "steady state", r.build_s);
+    r.build_commands = setup.size();
+    progress("steady state", r.build_s);
     describe(core, r);
     steady_hash = core.state_hash();
     t = Clock::now();
     measure_decisions(core, o, r);
-    progress(o, "decisions", seconds_since(t));
+    progress("decisions", seconds_since(t));
     t = Clock::now();
     driver.run(core, o.commands, &log);
     recorded_hash = core.state_hash();
     r.rejected += driver.rejected();
-    progress(o, "recording", seconds_since(t));
+    progress("recording", seconds_since(t));
   }
-  // Core B: the same steady state from the same seed, then the timed replay.
+  // Core B: the same steady state by replaying `setup`, then the timed replay of `log`.
   {
     Core core;
-    Driver driver(o.agents, o.seed, waiting);
     t = Clock::now();
-    driver.register_agents(core);
-    driver.warm_up(core);
-    r.rejected += driver.rejected();
-    progress(o, "steady state again", seconds_since(t));
+    std::vector<Event> events;
+    for (const LoggedCommand& c : setup) {
+      (void)core.apply(c.command, c.at, events);
+      events.clear();
+    }
+    progress("steady state replayed", seconds_since(t));
+    setup = CommandLog{};
     r.deterministic = core.state_hash() == steady_hash;
     t = Clock::now();
     measure_throughput(core, log, r);
-    progress(o, "replay", seconds_since(t));
+    progress("replay", seconds_since(t));
     r.deterministic = r.deterministic && core.state_hash() == recorded_hash;
   }
   r.total_s = seconds_since(start);
 
   if (!o.json) print_table(r, stdout);
   if (r.mismatches > 0) {
-    std::fprintf(stderr, "core_bench: FAILED: indexed and naive chose different agents in %zu of %zu samples\n",
-                 r.mismatches, r.naive_samples);
+    std::fprintf(
+        stderr,
+        "core_bench: FAILED: indexed and naive chose different agents in %zu of %zu samples\n",
+        r.mismatches, r.naive_samples);
   }
   if (!r.deterministic) {
     std::fprintf(stderr, "core_bench: FAILED: the replay did not reproduce the recorded state\n");
@@ -309,8 +341,10 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.seed, "seed of every random choice; a seed reproduces a run");
   app.add_option("--commands", o.commands, "commands in the throughput phase");
   app.add_option("--samples", o.samples, "indexed decisions timed");
-  app.add_option("--naive-samples", o.naive_samples, "naive decisions timed and cross-checked (0: auto)");
-  app.add_option("--waiting", o.waiting, "interactions waiting at the steady state (0: agents / 10)");
+  app.add_option("--naive-samples", o.naive_samples,
+                 "naive decisions timed and cross-checked (0: auto)");
+  app.add_option("--waiting", o.waiting,
+                 "interactions waiting at the steady state (0: agents / 10)");
   app.add_flag("--json", o.json, "print one JSON object on the last line instead of the table");
   CLI11_PARSE(app, argc, argv);
   if (o.naive_samples == 0) {

@@ -12,9 +12,11 @@ constexpr Timestamp kStart{1'700'000'000'000'000};
 // Interactions assigned at the steady state, per agent: most agents are busy, yet chat and email
 // capacity (3 and 5 slots) leaves many of them room for more.
 constexpr double kAssignedPerAgent = 0.9;
-constexpr double kAwayShare = 0.02;     // on a break
-constexpr double kAcceptShare = 0.95;   // the rest are rejected
-constexpr Duration kSettle = std::chrono::seconds(120);  // past the last step (90 s)
+constexpr double kAwayShare = 0.02;    // on a break
+constexpr double kAcceptShare = 0.95;  // the rest are rejected
+// The steady mix after the ramp, in virtual time: long enough for the load to turn over about
+// once (the mean handling time is about 70 s) and for waits to reach the later steps.
+constexpr Duration kSettle = std::chrono::seconds(90);
 
 }  // namespace
 
@@ -27,26 +29,32 @@ Driver::Driver(std::size_t agents, std::uint64_t seed, std::size_t waiting_targe
       now_(kStart),
       // A centre of N agents sees commands at a rate proportional to N: 500/s per 10,000 agents,
       // about a 70 s handling time at the target load, whatever the size.
-      step_(std::max<std::int64_t>(1, 20'000'000 / static_cast<std::int64_t>(std::max<std::size_t>(agents, 1)))) {}
+      step_(std::max<std::int64_t>(
+          1, 20'000'000 / static_cast<std::int64_t>(std::max<std::size_t>(agents, 1)))) {}
 
-void Driver::register_agents(sb::core::Core& core) {
-  apply(core, SetPolicy{make_policy()}, nullptr);
+void Driver::register_agents(sb::core::Core& core, CommandLog* log) {
+  apply(core, SetPolicy{make_policy()}, log);
   for (std::size_t a = 0; a < scenario_.agents(); ++a) {
-    apply(core, scenario_.agent(a), nullptr);
-    apply(core, SetAgentState{agent_id(a), Presence::Available, ""}, nullptr);
+    apply(core, scenario_.agent(a), log);
+    apply(core, SetAgentState{agent_id(a), Presence::Available, ""}, log);
   }
 }
 
-void Driver::warm_up(sb::core::Core& core) {
+// The ramp is the morning rush, only arrivals and answers, so that it costs few commands; the
+// steady mix then runs long enough to forget how the ramp went.
+void Driver::warm_up(sb::core::Core& core, CommandLog* log) {
   const std::size_t limit = 50 * scenario_.agents() + 100'000;  // in case a target is out of reach
+  ramping_ = true;
   for (std::size_t k = 0; k < limit; ++k) {
-    if (assigned_.size() * 100 >= assigned_target_ * 95 && waiting_.size() * 10 >= waiting_target_ * 9) {
+    if (assigned_.size() * 100 >= assigned_target_ * 95 &&
+        waiting_.size() * 10 >= waiting_target_ * 9) {
       break;
     }
-    step(core, nullptr);
+    step(core, log);
   }
+  ramping_ = false;
   const auto settle = static_cast<std::size_t>(kSettle / step_);
-  for (std::size_t k = 0; k < settle; ++k) step(core, nullptr);
+  for (std::size_t k = 0; k < settle; ++k) step(core, log);
 }
 
 void Driver::run(sb::core::Core& core, std::size_t commands, CommandLog* log) {
@@ -98,12 +106,17 @@ void Driver::observe(const Event& event) {
 Command Driver::next_command() {
   const double w_offer = offers_.empty() ? 0 : 30;
   const double w_create = 25;
+  if (ramping_) {
+    if (rng_.unit() * (w_offer + w_create) < w_offer) return answer_offer();
+    return scenario_.interaction(rng_, waiting_.size() < waiting_target_ && rng_.chance(0.5));
+  }
   const double w_complete = assigned_.empty() ? 0 : (assigned_.size() > assigned_target_ ? 35 : 5);
   const double w_update = waiting_.empty() && assigned_.empty() ? 0 : 8;
   const double w_abandon = waiting_.empty() ? 0 : 2;
   const double w_presence = 3;
   const double w_reskill = 0.5;
-  double r = rng_.unit() * (w_offer + w_create + w_complete + w_update + w_abandon + w_presence + w_reskill);
+  double r = rng_.unit() *
+             (w_offer + w_create + w_complete + w_update + w_abandon + w_presence + w_reskill);
   if ((r -= w_offer) < 0) return answer_offer();
   if ((r -= w_create) < 0) {
     const bool surge = waiting_.size() < waiting_target_ && rng_.chance(0.5);

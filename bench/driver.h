@@ -56,12 +56,13 @@ class Driver {
   // `waiting_target`: the backlog the steady state keeps (see next_command).
   Driver(std::size_t agents, std::uint64_t seed, std::size_t waiting_target);
 
+  // Each of these appends the commands it applies to `log`, if given.
   // Installs the policy, then registers every agent and makes it available.
-  void register_agents(sb::core::Core& core);
+  void register_agents(sb::core::Core& core, CommandLog* log);
   // Runs traffic until the load and the backlog reach their targets, then long enough in virtual
-  // time for the backlog to have gone through every escalation step.
-  void warm_up(sb::core::Core& core);
-  // Applies `commands` more commands of the steady mix, appending them to `log` if given.
+  // time for the oldest of the backlog to reach the last escalation step.
+  void warm_up(sb::core::Core& core, CommandLog* log);
+  // Applies `commands` more commands of the steady mix.
   void run(sb::core::Core& core, std::size_t commands, CommandLog* log);
 
   Timestamp now() const { return now_; }
@@ -88,12 +89,13 @@ class Driver {
   std::size_t away_target_;
   Timestamp now_;
   Duration step_;
-  PickSet<OfferId> offers_;           // pending offers
-  PickSet<std::string> waiting_;      // queued interactions
-  PickSet<std::string> assigned_;     // accepted, not yet completed
-  PickSet<std::size_t> away_;         // agents away (by us or for missed offers)
+  PickSet<OfferId> offers_;        // pending offers
+  PickSet<std::string> waiting_;   // queued interactions
+  PickSet<std::string> assigned_;  // accepted, not yet completed
+  PickSet<std::size_t> away_;      // agents away (by us or for missed offers)
   std::vector<Event> events_;
   std::uint64_t rejected_ = 0;
+  bool ramping_ = false;  // filling up: only arrivals and answers to offers
 };
 
 }  // namespace sb::bench

@@ -25,7 +25,9 @@ struct Report {
   std::size_t agents_free_slot = 0;  // available with a free slot on some channel
   std::size_t agents_away = 0;
   std::size_t customers = 0;
+  double oldest_wait_s = 0;
   double build_s = 0;
+  std::size_t build_commands = 0;
 
   // Decisions: Core::preview of a new interaction, indexed and naive.
   std::size_t samples = 0;
@@ -42,16 +44,19 @@ struct Report {
   double commands_per_s = 0;
   std::int64_t apply_ns_p50 = 0, apply_ns_p99 = 0, create_ns_p50 = 0, create_ns_p99 = 0;
   std::vector<std::pair<std::string_view, std::size_t>> mix;  // command name -> count
-  std::uint64_t rejected = 0;       // commands the core refused (the driver should cause none)
-  bool deterministic = true;        // replay on a fresh core gave the recorded state
+  std::uint64_t rejected = 0;  // commands the core refused (the driver should cause none)
+  bool deterministic = true;   // replay on a fresh core gave the recorded state
 
   // Memory: live heap deltas.
   double bytes_per_agent = 0;
   double bytes_per_waiting = 0;
   double bytes_per_waiting_new_customer = 0;
+  std::size_t memory_waiting = 0;  // interactions the waiting figures were measured over
 
   double speedup() const {
-    return decision_ns_p50 > 0 ? static_cast<double>(naive_ns_p50) / static_cast<double>(decision_ns_p50) : 0;
+    return decision_ns_p50 > 0
+               ? static_cast<double>(naive_ns_p50) / static_cast<double>(decision_ns_p50)
+               : 0;
   }
 };
 

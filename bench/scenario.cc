@@ -32,13 +32,13 @@ std::size_t pick_language(Rng& rng, const double (&weights)[4]) {
   return 3;
 }
 
-// `skills.S >= level`, and with `same_language` also `languages has interaction.attributes.language`.
+// `skills.S >= level`, and with `same_language` also `languages has
+// interaction.attributes.language`.
 Expr step_rule(const std::string& skill, double level, bool same_language) {
   Expr rule = expr::binary(ExprOp::Ge, expr::skill(skill), expr::literal(level));
   if (!same_language) return rule;
-  return expr::all_of(std::move(rule),
-                      expr::binary(ExprOp::Has, expr::ref(RefKind::AgentLanguages),
-                                   expr::interaction_attribute("language")));
+  return expr::all_of(std::move(rule), expr::binary(ExprOp::Has, expr::ref(RefKind::AgentLanguages),
+                                                    expr::interaction_attribute("language")));
 }
 
 QueuePolicy intent_queue(std::size_t n) {
@@ -161,7 +161,8 @@ CreateInteraction Scenario::interaction_of(Rng& rng, bool surge, std::size_t cus
   const double tier = rng.unit();
   c.attributes.emplace_back("intent", std::move(intent));
   c.attributes.emplace_back("language", std::string(kLanguages[language]));
-  c.attributes.emplace_back("tier", std::string(tier < 0.1 ? "gold" : (tier < 0.4 ? "silver" : "bronze")));
+  c.attributes.emplace_back("tier",
+                            std::string(tier < 0.1 ? "gold" : (tier < 0.4 ? "silver" : "bronze")));
   // A quarter of customers arrive upset; the rest from mildly annoyed to pleased.
   c.sentiment = rng.chance(0.25) ? -1.0 + 0.8 * rng.unit() : -0.2 + 0.8 * rng.unit();
   c.priority = rng.chance(0.1) ? static_cast<double>(1 + rng.below(5)) : 0.0;
