@@ -1,5 +1,7 @@
 #include "engine/core/agent_pools.h"
 
+#include <algorithm>
+
 #include "engine/common/assert.h"
 
 namespace sb::core {
@@ -11,8 +13,18 @@ void AgentPools::reset(std::size_t queues, std::size_t channels) {
   free_.clear();
 }
 
-std::uint32_t AgentPools::add_node(AgentIndex agent, std::uint32_t pool, std::uint32_t step_mask) {
+std::uint32_t AgentPools::add_node(AgentIndex agent, std::uint32_t pool, std::uint32_t channel,
+                                   const ClassKey& key, std::uint8_t deescalation) {
   SB_ASSERT(pool < pools_.size());
+  Pool& p = pools_[pool];
+  ClassKey family_key = key;
+  family_key.free = 0;
+  auto [found, inserted] = p.family_by_key.try_emplace(
+      family_key.packed(), static_cast<std::uint32_t>(p.families.size()));
+  if (inserted) {
+    p.families.push_back(
+        ClassFamily{family_key, std::vector<std::uint32_t>(key.capacity + 1u, kNone)});
+  }
   std::uint32_t n;
   if (!free_.empty()) {
     n = free_.back();
@@ -21,7 +33,9 @@ std::uint32_t AgentPools::add_node(AgentIndex agent, std::uint32_t pool, std::ui
     n = static_cast<std::uint32_t>(nodes_.size());
     nodes_.emplace_back();
   }
-  nodes_[n] = PoolNode{agent, pool, step_mask, kNone, kNone, kNone};
+  nodes_[n] = PoolNode{
+      agent,       pool, found->second, kNone, kNone, kNone, static_cast<std::uint16_t>(channel),
+      deescalation};
   return n;
 }
 
@@ -31,11 +45,14 @@ void AgentPools::remove_node(std::uint32_t node) {
   free_.push_back(node);
 }
 
-std::uint32_t AgentPools::find_or_add_class(std::uint32_t pool, const ClassKey& key) {
-  std::vector<AgentClass>& classes = pools_[pool].classes;
-  std::uint32_t c = 0;
-  while (c < classes.size() && !(classes[c].key == key)) ++c;
-  if (c == classes.size()) classes.push_back(AgentClass{key, kNone, kNone, 0});
+std::uint32_t AgentPools::add_class(Pool& p, const ClassKey& key, double static_score) {
+  const auto c = static_cast<std::uint32_t>(p.classes.size());
+  p.classes.push_back(AgentClass{key, static_score, Timestamp{}, kNone, kNone, 0, {}});
+  // Classes are created rarely (a handful per pool): keep the score order by insertion.
+  auto pos = std::upper_bound(
+      p.by_score.begin(), p.by_score.end(), static_score,
+      [&p](double s, std::uint32_t other) { return s > p.classes[other].static_score; });
+  p.by_score.insert(pos, c);
   return c;
 }
 
@@ -46,30 +63,38 @@ void AgentPools::insert_after(std::uint32_t node, std::uint32_t c, std::uint32_t
   n.cls = c;
   n.prev = after;
   n.next = after == kNone ? cls.head : nodes_[after].next;
-  if (n.prev != kNone)
+  if (n.prev != kNone) {
     nodes_[n.prev].next = node;
-  else
+  } else {
     cls.head = node;
-  if (n.next != kNone)
+    cls.head_idle_since = (*agents_)[n.agent].idle_since;
+  }
+  if (n.next != kNone) {
     nodes_[n.next].prev = node;
-  else
+  } else {
     cls.tail = node;
+  }
   ++cls.count;
+  ++cls.deescalation_count[n.deescalation];
 }
 
 void AgentPools::unlink(std::uint32_t node) {
   PoolNode& n = nodes_[node];
   if (n.cls == kNone) return;
   AgentClass& cls = pools_[n.pool].classes[n.cls];
-  if (n.prev != kNone)
+  if (n.prev != kNone) {
     nodes_[n.prev].next = n.next;
-  else
+  } else {
     cls.head = n.next;
-  if (n.next != kNone)
+    if (n.next != kNone) cls.head_idle_since = (*agents_)[nodes_[n.next].agent].idle_since;
+  }
+  if (n.next != kNone) {
     nodes_[n.next].prev = n.prev;
-  else
+  } else {
     cls.tail = n.prev;
+  }
   --cls.count;
+  --cls.deescalation_count[n.deescalation];
   n.cls = n.prev = n.next = kNone;
 }
 

@@ -2,11 +2,15 @@
 // may serve it and can take a new interaction on that channel right now are kept in classes of
 // equal static score features (eligible steps, skill, de-escalation skill, capacity, free
 // slots). Inside a class, agents are in an intrusive list ordered by idle time, longest idle at
-// the head, so the best agent of a class is (almost always) its head; choosing an agent costs
-// O(classes), not O(agents). Core-thread only.
+// the head, so the best agent of a class is its first eligible member. Classes are kept in
+// descending order of their skill-and-load score, so a search can stop at the first class that
+// cannot beat what it has found. Choosing an agent costs O(classes visited), not O(agents).
+// Core-thread only.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/core/records.h"
@@ -16,31 +20,59 @@ namespace sb::core {
 struct ClassKey {
   std::uint32_t step_mask = 0;  // steps whose agent-only rule the agent passes
   std::uint16_t skill_sum = 0;  // sum of proficiencies on the queue's skills
-  std::uint8_t deescalation = 0;
   std::uint8_t capacity = 0;
   std::uint8_t free = 0;
   friend bool operator==(const ClassKey&, const ClassKey&) = default;
+  std::uint64_t packed() const {
+    return (static_cast<std::uint64_t>(step_mask) << 32) |
+           (static_cast<std::uint64_t>(skill_sum) << 16) |
+           (static_cast<std::uint64_t>(capacity) << 8) | free;
+  }
 };
+
+inline constexpr std::size_t kProficiencyLevels = 11;  // 0..10
 
 struct AgentClass {
   ClassKey key;
+  double static_score = 0;    // weighted skill + load features: the same for every member
+  Timestamp head_idle_since;  // of the head, kept here so a search reads no agent record
+  // Members by de-escalation proficiency: the class's best, for the bound of upset customers.
+  std::array<std::uint32_t, kProficiencyLevels> deescalation_count{};
+  std::uint32_t max_deescalation() const {
+    for (std::uint32_t level = kProficiencyLevels; level-- > 0;) {
+      if (deescalation_count[level] != 0) return level;
+    }
+    return 0;
+  }
   std::uint32_t head = kNone;  // node indices
   std::uint32_t tail = kNone;
   std::uint32_t count = 0;
+};
+
+// The classes that differ only in free slots: an agent's family is fixed until its skills or
+// the policy change, so moving it between classes as its load changes is an array lookup.
+struct ClassFamily {
+  ClassKey key;                              // free = 0
+  std::vector<std::uint32_t> class_by_free;  // capacity + 1 entries, kNone until used
 };
 
 // One membership of an agent: in pool `pool` (queue x channel), in class `cls` while routable.
 struct PoolNode {
   AgentIndex agent = kNone;
   std::uint32_t pool = kNone;
-  std::uint32_t step_mask = 0;
+  std::uint32_t family = kNone;
   std::uint32_t cls = kNone;  // kNone: not routable now (unlinked)
   std::uint32_t prev = kNone;
   std::uint32_t next = kNone;
+  std::uint16_t channel = 0;
+  std::uint8_t deescalation = 0;  // the agent's de-escalation proficiency
 };
 
 struct Pool {
   std::vector<AgentClass> classes;
+  std::vector<std::uint32_t> by_score;  // class indices, static_score descending
+  std::vector<ClassFamily> families;
+  std::unordered_map<std::uint64_t, std::uint32_t> family_by_key;
 };
 
 class AgentPools {
@@ -52,30 +84,69 @@ class AgentPools {
   }
   std::size_t channels() const { return channels_; }
 
-  std::uint32_t add_node(AgentIndex agent, std::uint32_t pool, std::uint32_t step_mask);
+  // A node of `agent` in `pool`, in the family of `key` (whose free field is ignored).
+  std::uint32_t add_node(AgentIndex agent, std::uint32_t pool, std::uint32_t channel,
+                         const ClassKey& key, std::uint8_t deescalation);
   void remove_node(std::uint32_t node);
-  // Puts the node into the class `key` of its pool, keeping the class ordered by
-  // `precedes(agent_a, agent_b)` (longest idle first). The search starts at the tail, where a
-  // just-active agent belongs, so the common case is O(1).
-  template <typename Precedes>
-  void link(std::uint32_t node, const ClassKey& key, Precedes&& precedes) {
-    const std::uint32_t c = find_or_add_class(nodes_[node].pool, key);
-    std::uint32_t after = pools_[nodes_[node].pool].classes[c].tail;
-    while (after != kNone && precedes(nodes_[node].agent, nodes_[after].agent)) {
-      after = nodes_[after].prev;
+  const ClassKey& family_key(std::uint32_t node) const {
+    return pools_[nodes_[node].pool].families[nodes_[node].family].key;
+  }
+
+  // The agents' records, read for the idle order. Set once, by the owner of both.
+  void bind(const std::vector<Agent>* agents) { agents_ = agents; }
+
+  // Puts the node into the class of its family with `free` slots (created with the score that
+  // `static_score(key)` gives if new), keeping the class ordered longest idle first. `newest`
+  // says the agent's idle clock just restarted: it goes to the tail without a search.
+  template <typename StaticScore>
+  void link(std::uint32_t node, std::uint32_t free, StaticScore&& static_score, bool newest) {
+    Pool& p = pools_[nodes_[node].pool];
+    ClassFamily& family = p.families[nodes_[node].family];
+    std::uint32_t c = family.class_by_free[free];
+    if (c == kNone) {
+      ClassKey key = family.key;
+      key.free = static_cast<std::uint8_t>(free);
+      c = add_class(p, key, static_score(key));
+      p.families[nodes_[node].family].class_by_free[free] = c;
     }
-    insert_after(node, c, after);
+    link_to_class(node, c, newest);
+  }
+  // Moves a linked node to its place in its own class after its agent's idle clock restarted.
+  void move_to_tail(std::uint32_t node) {
+    const std::uint32_t c = nodes_[node].cls;
+    AgentClass& cls = pools_[nodes_[node].pool].classes[c];
+    if (cls.tail == node) {
+      if (cls.head == node) cls.head_idle_since = (*agents_)[nodes_[node].agent].idle_since;
+      return;
+    }
+    unlink(node);
+    link_to_class(node, c, true);
   }
   void unlink(std::uint32_t node);
 
   const PoolNode& node(std::uint32_t n) const { return nodes_[n]; }
   const Pool& pool(std::uint32_t p) const { return pools_[p]; }
+  std::size_t pool_count() const { return pools_.size(); }
   std::size_t node_count() const { return nodes_.size() - free_.size(); }
 
  private:
-  std::uint32_t find_or_add_class(std::uint32_t pool, const ClassKey& key);
+  // Longest idle first: earlier idle_since, then the earlier restart of the idle clock.
+  bool precedes(AgentIndex a, AgentIndex b) const {
+    const Agent& x = (*agents_)[a];
+    const Agent& y = (*agents_)[b];
+    return x.idle_since != y.idle_since ? x.idle_since < y.idle_since : x.idle_seq < y.idle_seq;
+  }
+  void link_to_class(std::uint32_t node, std::uint32_t c, bool newest) {
+    std::uint32_t after = pools_[nodes_[node].pool].classes[c].tail;
+    while (!newest && after != kNone && precedes(nodes_[node].agent, nodes_[after].agent)) {
+      after = nodes_[after].prev;
+    }
+    insert_after(node, c, after);
+  }
+  static std::uint32_t add_class(Pool& p, const ClassKey& key, double static_score);
   void insert_after(std::uint32_t node, std::uint32_t cls, std::uint32_t after);
 
+  const std::vector<Agent>* agents_ = nullptr;
   std::size_t channels_ = 0;
   std::vector<Pool> pools_;
   std::vector<PoolNode> nodes_;

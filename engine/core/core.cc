@@ -65,6 +65,7 @@ std::string_view event_type(const Event& event) {
 namespace core {
 
 Core::Core(CoreLimits limits) : limits_(limits) {
+  pools_.bind(&agents_);
   SB_CHECK(symbols_.intern("human") == kSymHuman);
   SB_CHECK(symbols_.intern("bot") == kSymBot);
 }
@@ -136,14 +137,10 @@ void Core::fire(const Timer& t, std::vector<Event>& events) {
   if (t.kind == TimerKind::Sla) {
     if (t.epoch != it.queue_epoch || it.sla_breached) return;
     if (it.state != InteractionState::Queued && it.state != InteractionState::Offered) return;
-    it.sla_breached = true;
-    QueueRuntime& q = queue_runtimes_[it.queue];
-    ++q.sla_breaches;
-    Duration threshold{0};
-    if (q.policy_index >= 0) {
-      threshold = policy_->queues[static_cast<std::size_t>(q.policy_index)].sla.answer_within;
-    }
-    events.push_back(Event{now_, SlaBreach{it.id, symbols_.name(q.name), threshold}});
+    const std::int32_t pq = queue_runtimes_[it.queue].policy_index;
+    const Duration threshold =
+        pq >= 0 ? policy_->queues[static_cast<std::size_t>(pq)].sla.answer_within : Duration{0};
+    breach_sla(i, threshold, events);
     return;
   }
   if (t.epoch != it.epoch) return;
@@ -154,15 +151,13 @@ void Core::fire(const Timer& t, std::vector<Event>& events) {
     case TimerKind::Step:
       if (it.state == InteractionState::Queued && it.held_for == kNone) {
         leave_waiting(i);
-        enqueue(i, events, false);
-        route(i, events);
+        place(i, events, false);
       }
       break;
     case TimerKind::HoldEnd:
       if (it.state == InteractionState::Queued && it.held_for != kNone) {
         leave_waiting(i);
-        enqueue(i, events, true);
-        route(i, events);
+        place(i, events, true);
       }
       break;
     case TimerKind::Overflow:

@@ -116,6 +116,7 @@ class Core {
     AgentIndex agent = kNone;
     ScoreBreakdown score;  // agent_id left empty until reported
     Timestamp idle_since;
+    std::uint64_t idle_seq = 0;
   };
   struct Top2 {
     std::optional<Candidate> best;
@@ -149,9 +150,9 @@ class Core {
   void set_presence(AgentIndex a, Presence p, Symbol reason, std::vector<Event>& events);
   void rebuild_slots(Agent& agent);
   void rebuild_nodes(AgentIndex a);
-  void relink(AgentIndex a);
+  // Re-files the agent's pool memberships after its load, presence or idle clock changed.
+  void relink(AgentIndex a, bool touched = false);
   void touch(AgentIndex a);
-  void link_node(std::uint32_t node);
   std::uint32_t free_slots(const Agent& agent, std::uint32_t channel) const;
   bool has_free_slot(const Agent& agent) const;
   void reserve_slot(AgentIndex a, std::uint32_t channel);
@@ -179,8 +180,14 @@ class Core {
 
   // core_waiting.cc: queues, steps, holds, waiting sets
   std::int32_t select_queue(const Interaction& it) const;
+  std::int32_t select_queue_slow(const Interaction& it, const EvalContext& ctx) const;
   void enter_queue(InteractionIndex i, std::int32_t policy_queue, bool keep_wait);
+  // Routes a queued interaction now if a free agent may take it, else puts it in its waiting set.
+  void place(InteractionIndex i, std::vector<Event>& events, bool announce);
   void enqueue(InteractionIndex i, std::vector<Event>& events, bool announce);
+  std::int32_t ensure_policy_queue(InteractionIndex i);
+  void check_sla(InteractionIndex i, std::vector<Event>& events);
+  void breach_sla(InteractionIndex i, Duration threshold, std::vector<Event>& events);
   void leave_waiting(InteractionIndex i);
   void hold_for(InteractionIndex i, AgentIndex a, Duration wait, std::vector<Event>& events);
   std::uint32_t step_for_wait(const LinkedQueue& q, Duration waited) const;
@@ -197,13 +204,18 @@ class Core {
                      std::vector<Event>& events);
   Top2 best_agents(const Interaction& it, const LinkedQueue& q, std::uint32_t step,
                    MatchStrategy strategy) const;
+  // `ctx` carries the interaction, its customer and the time; eligible() sets its agent.
+  EvalContext decision_context(const Interaction& it) const;
   bool eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,
-                std::uint32_t step) const;
+                std::uint32_t step, EvalContext& ctx) const;
   bool eligible_any_step(const Agent& agent, AgentIndex a, const Interaction& it,
                          const LinkedQueue& q) const;
-  Candidate score(AgentIndex a, const Interaction& it, const LinkedQueue& q) const;
-  double affinity(AgentIndex a, const Interaction& it, const LinkedQueue& q) const;
-  ClassKey class_key(const Agent& agent, const PoolNode& node) const;
+  Candidate score(AgentIndex a, const Interaction& it, const LinkedQueue& q,
+                  const Customer* customer) const;
+  double affinity(AgentIndex a, const Interaction& it, const LinkedQueue& q,
+                  const Customer* customer) const;
+  // The class an agent belongs to in the pool of (queue, channel), computed from scratch.
+  ClassKey class_key(const Agent& agent, std::size_t queue_index, std::uint32_t channel) const;
   void offer(InteractionIndex i, AgentIndex a, Explanation explanation, std::vector<Event>& events);
   ScoreBreakdown named(const Candidate& c) const;
 
@@ -239,6 +251,8 @@ class Core {
   std::vector<WaitingSet> waiting_;
   std::uint64_t next_wait_seq_ = 0;
   TimerQueue timers_;
+  std::uint64_t last_idle_seq_ = 0;
+  mutable std::vector<std::pair<double, std::uint32_t>> class_scratch_;  // best_agents' ordering
   JourneyStore journeys_;
   std::size_t live_ = 0;
   std::uint64_t applied_ = 0;

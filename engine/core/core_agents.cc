@@ -5,6 +5,7 @@
 
 #include "engine/common/assert.h"
 #include "engine/core/core.h"
+#include "engine/core/scoring.h"
 
 namespace sb::core {
 namespace {
@@ -131,6 +132,7 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
     agents_[a].id = c.agent_id;
     agents_[a].id_sym = symbols_.intern(c.agent_id);
     agents_[a].idle_since = now_;
+    agents_[a].idle_seq = ++last_idle_seq_;
     agents_[a].slots.assign(policy.channels.size(), ChannelSlots{});
     agent_index_.emplace(c.agent_id, a);
   } else {
@@ -201,8 +203,11 @@ void Core::set_presence(AgentIndex a, Presence p, Symbol reason, std::vector<Eve
       Event{now_, AgentStateChanged{agent.id, effective_presence(agent),
                                     reason == kNoSymbol ? "" : symbols_.name(reason)}});
   if (p == Presence::Available) {
-    if (!was_available) agent.idle_since = now_;
-    relink(a);
+    if (!was_available) {
+      touch(a);
+    } else {
+      relink(a);
+    }
     fill_agent(a, events);
     return;
   }
@@ -213,8 +218,7 @@ void Core::set_presence(AgentIndex a, Presence p, Symbol reason, std::vector<Eve
   const std::vector<InteractionIndex> held = agents_[a].held;
   for (InteractionIndex i : held) {
     leave_waiting(i);
-    enqueue(i, events, true);
-    route(i, events);
+    place(i, events, true);
   }
 }
 
@@ -257,62 +261,67 @@ void Core::release_slot(AgentIndex a, std::uint32_t channel) {
 
 void Core::touch(AgentIndex a) {
   agents_[a].idle_since = now_;
-  relink(a);
+  agents_[a].idle_seq = ++last_idle_seq_;
+  relink(a, true);
 }
 
 void Core::rebuild_nodes(AgentIndex a) {
   for (std::uint32_t n : agents_[a].pool_nodes) pools_.remove_node(n);
   agents_[a].pool_nodes.clear();
   const LinkedPolicy& policy = *policy_;
-  EvalContext ctx;
-  ctx.agent = &agents_[a];
-  ctx.agents = &agents_;
-  ctx.now = now_;
   for (std::size_t q = 0; q < policy.queues.size(); ++q) {
     const LinkedQueue& queue = policy.queues[q];
-    std::uint32_t mask = 0;
-    for (std::size_t k = 0; k < queue.steps.size(); ++k) {
-      if (evaluate(queue.steps[k].agent_only, ctx)) mask |= 1u << k;
-    }
-    if (mask == 0) continue;
     for (std::size_t ch = 0; ch < policy.channels.size(); ++ch) {
       if (!(queue.channel_mask & (1ull << ch)) || agents_[a].slots[ch].capacity == 0) continue;
-      agents_[a].pool_nodes.push_back(pools_.add_node(a, pools_.pool_id(q, ch), mask));
+      const ClassKey key = class_key(agents_[a], q, static_cast<std::uint32_t>(ch));
+      if (key.step_mask == 0) break;  // no step of this queue takes this agent, on any channel
+      agents_[a].pool_nodes.push_back(
+          pools_.add_node(a, pools_.pool_id(q, ch), static_cast<std::uint32_t>(ch), key,
+                          agents_[a].skill_level(policy.deescalation_skill)));
     }
   }
   relink(a);
 }
 
-void Core::relink(AgentIndex a) {
+void Core::relink(AgentIndex a, bool touched) {
   const Agent& agent = agents_[a];
+  std::uint32_t free_by_channel[kMaxChannels];
+  for (std::uint32_t ch = 0; ch < agent.slots.size(); ++ch)
+    free_by_channel[ch] = free_slots(agent, ch);
   for (std::uint32_t n : agent.pool_nodes) {
-    pools_.unlink(n);
-    if (free_slots(agent, static_cast<std::uint32_t>(pools_.node(n).pool % pools_.channels())) >
-        0) {
-      link_node(n);
+    const PoolNode& node = pools_.node(n);
+    const std::uint32_t free = free_by_channel[node.channel];
+    if (node.cls != kNone && free > 0 &&
+        pools_.pool(node.pool).classes[node.cls].key.free == free) {
+      if (touched) pools_.move_to_tail(n);  // same class; only the idle order changed
+      continue;
     }
+    pools_.unlink(n);
+    if (free == 0) continue;
+    const LinkedQueue& queue = policy_->queues[node.pool / pools_.channels()];
+    pools_.link(
+        n, free,
+        [&queue](const ClassKey& key) {
+          return static_score(key.skill_sum, queue.skills.size(), key.free, key.capacity,
+                              queue.weights.skill, queue.weights.load);
+        },
+        touched);
   }
 }
 
-void Core::link_node(std::uint32_t n) {
-  const PoolNode& node = pools_.node(n);
-  pools_.link(n, class_key(agents_[node.agent], node), [this](AgentIndex x, AgentIndex y) {
-    const Timestamp tx = agents_[x].idle_since, ty = agents_[y].idle_since;
-    return tx != ty ? tx < ty : x < y;
-  });
-}
-
-ClassKey Core::class_key(const Agent& agent, const PoolNode& node) const {
+ClassKey Core::class_key(const Agent& agent, std::size_t queue_index, std::uint32_t channel) const {
   const LinkedPolicy& policy = *policy_;
-  const std::size_t channels = pools_.channels();
-  const LinkedQueue& queue = policy.queues[node.pool / channels];
-  const auto channel = static_cast<std::uint32_t>(node.pool % channels);
+  const LinkedQueue& queue = policy.queues[queue_index];
+  EvalContext ctx;
+  ctx.agent = &agent;
+  ctx.now = now_;
   ClassKey key;
-  key.step_mask = node.step_mask;
+  for (std::size_t k = 0; k < queue.steps.size(); ++k) {
+    if (evaluate(queue.steps[k].agent_only, ctx)) key.step_mask |= 1u << k;
+  }
   std::uint32_t sum = 0;
   for (Symbol s : queue.skills) sum += agent.skill_level(s);
   key.skill_sum = static_cast<std::uint16_t>(sum);
-  key.deescalation = agent.skill_level(policy.deescalation_skill);
   key.capacity = static_cast<std::uint8_t>(agent.slots[channel].capacity);
   key.free = static_cast<std::uint8_t>(free_slots(agent, channel));
   return key;

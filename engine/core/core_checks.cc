@@ -49,6 +49,7 @@ std::uint64_t Core::state_hash() const {
     }
     h.add(a.wrap_ups);
     h.add(a.idle_since.us);
+    h.add(a.idle_seq);
     h.add(a.consecutive_misses);
     h.add(a.consecutive_negative);
     h.add(a.last_negative_at.us);
@@ -182,21 +183,28 @@ std::vector<std::string> Core::check_invariants() const {
       const bool routable = free_slots(agent, ch) > 0;
       if (routable != (node.cls != kNone))
         bad.push_back(who() + "pool membership disagrees with free slots");
-      if (node.cls != kNone &&
-          !(pools_.pool(node.pool).classes[node.cls].key == class_key(agent, node))) {
+      if (node.cls != kNone && !(pools_.pool(node.pool).classes[node.cls].key ==
+                                 class_key(agent, node.pool / pools_.channels(), node.channel))) {
         bad.push_back(who() + "in the wrong class");
       }
     }
   }
-  // Pool classes must be ordered longest idle first.
-  for (std::uint32_t p = 0; p < policy.queues.size() * policy.channels.size(); ++p) {
+  // Pool classes must be ordered longest idle first, and know their head's idle time.
+  for (std::uint32_t p = 0; p < pools_.pool_count(); ++p) {
     for (const AgentClass& cls : pools_.pool(p).classes) {
       std::uint32_t count = 0;
+      if (cls.head != kNone &&
+          agents_[pools_.node(cls.head).agent].idle_since != cls.head_idle_since) {
+        bad.push_back("a pool class has a stale head idle time");
+      }
       for (std::uint32_t n = cls.head; n != kNone; n = pools_.node(n).next) {
         ++count;
         const std::uint32_t next = pools_.node(n).next;
-        if (next != kNone && agents_[pools_.node(next).agent].idle_since <
-                                 agents_[pools_.node(n).agent].idle_since) {
+        if (next == kNone) continue;
+        const Agent& x = agents_[pools_.node(n).agent];
+        const Agent& y = agents_[pools_.node(next).agent];
+        if (y.idle_since < x.idle_since ||
+            (y.idle_since == x.idle_since && y.idle_seq < x.idle_seq)) {
           bad.push_back("a pool class is out of idle order");
         }
       }

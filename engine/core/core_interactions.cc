@@ -176,11 +176,7 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
     }
   }
   if (!routed) {
-    enqueue(i, events, false);
-    route(i, events);
-    if (interactions_[i].state == InteractionState::Queued) {
-      events.push_back(Event{now_, InteractionQueued{it.id, reply_for(it).queue, it.step, {}}});
-    }
+    place(i, events, true);
   }
   Interaction& done = interactions_[i];
   done.first_state = done.state;
@@ -233,8 +229,7 @@ Result<Reply> Core::update_interaction(const UpdateInteraction& c, std::vector<E
     if (queue >= 0 && policy_->queues[static_cast<std::size_t>(queue)].runtime != it.queue) {
       enter_queue(i, queue, true);
     }
-    enqueue(i, events, false);
-    route(i, events);
+    place(i, events, false);
   }
   return reply_for(interactions_[i]);
 }
@@ -350,11 +345,7 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
     if (from_agent != kNone && state == InteractionState::Assigned)
       it.excluded.push_back(from_agent);
     events.push_back(Event{now_, InteractionTransferred{it.id, from_queue, c.queue, ""}});
-    enqueue(i, events, false);
-    route(i, events);
-    if (interactions_[i].state == InteractionState::Queued) {
-      events.push_back(Event{now_, InteractionQueued{it.id, c.queue, interactions_[i].step, {}}});
-    }
+    place(i, events, true);
   } else {
     erase_value(it.excluded, target_agent);
     events.push_back(Event{now_, InteractionTransferred{it.id, from_queue, "", c.agent_id}});
@@ -499,8 +490,7 @@ void Core::end_offer(InteractionIndex i, OfferEndReason reason, std::vector<Even
   const AgentIndex a = withdraw_offer(i, reason, events);
   Interaction& it = interactions_[i];
   if (reason != OfferEndReason::Withdrawn) it.excluded.push_back(a);
-  enqueue(i, events, true);
-  route(i, events);
+  place(i, events, true);
   if (reason != OfferEndReason::Withdrawn) {
     Agent& agent = agents_[a];
     ++agent.consecutive_misses;

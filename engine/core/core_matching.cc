@@ -4,31 +4,14 @@
 
 #include "engine/common/assert.h"
 #include "engine/core/core.h"
+#include "engine/core/scoring.h"
 
 namespace sb::core {
 namespace {
 
-// Each feature is computed by one function, for the class bound and for the agent alike, so
-// that the indexed search and the naive scan produce bit-identical scores.
-double skill_feature(std::uint32_t skill_sum, std::size_t skills, double weight) {
-  return skills == 0
-             ? 0.0
-             : weight * (static_cast<double>(skill_sum) / (10.0 * static_cast<double>(skills)));
-}
-double load_feature(std::uint32_t free, std::uint32_t capacity, double weight) {
-  return capacity == 0 ? 0.0 : weight * (static_cast<double>(free) / static_cast<double>(capacity));
-}
-double sentiment_feature(double sentiment, std::uint32_t deescalation, double weight) {
-  const double upset = sentiment < 0 ? -sentiment : 0.0;
-  return weight * (upset * (static_cast<double>(deescalation) / 10.0));
-}
-double idle_feature(Timestamp idle_since, Timestamp now, double horizon_us, double weight) {
-  const double idle_us = static_cast<double>((now - idle_since).count());
-  return weight * std::clamp(idle_us / horizon_us, 0.0, 1.0);
-}
-
-bool better(const ScoreBreakdown& as, Timestamp ai, std::uint32_t a, const ScoreBreakdown& bs,
-            Timestamp bi, std::uint32_t b) {
+// Highest score; on a tie, the longest idle (the same order as the pool classes).
+bool better(const ScoreBreakdown& as, Timestamp ai, std::uint64_t a, const ScoreBreakdown& bs,
+            Timestamp bi, std::uint64_t b) {
   if (as.total != bs.total) return as.total > bs.total;
   if (ai != bi) return ai < bi;
   return a < b;
@@ -38,7 +21,7 @@ bool better(const ScoreBreakdown& as, Timestamp ai, std::uint32_t a, const Score
 
 void Core::Top2::offer(const Candidate& c) {
   auto beats = [](const Candidate& x, const Candidate& y) {
-    return better(x.score, x.idle_since, x.agent, y.score, y.idle_since, y.agent);
+    return better(x.score, x.idle_since, x.idle_seq, y.score, y.idle_since, y.idle_seq);
   };
   if (best && best->agent == c.agent) {
     if (beats(c, *best)) best = c;
@@ -58,10 +41,9 @@ void Core::Top2::offer(const Candidate& c) {
   }
 }
 
-double Core::affinity(AgentIndex a, const Interaction& it, const LinkedQueue& q) const {
-  if (!q.affinity.enabled) return 0;
-  const Customer* customer = customer_of(it);
-  if (customer == nullptr) return 0;
+double Core::affinity(AgentIndex a, const Interaction& it, const LinkedQueue& q,
+                      const Customer* customer) const {
+  if (!q.affinity.enabled || customer == nullptr) return 0;
   for (auto k = customer->contacts.rbegin(); k != customer->contacts.rend(); ++k) {
     if (k->seq == it.journey_seq || k->agent != a) continue;
     const Timestamp last = k->ended_at.us != 0
@@ -74,7 +56,8 @@ double Core::affinity(AgentIndex a, const Interaction& it, const LinkedQueue& q)
   return 0;
 }
 
-Core::Candidate Core::score(AgentIndex a, const Interaction& it, const LinkedQueue& q) const {
+Core::Candidate Core::score(AgentIndex a, const Interaction& it, const LinkedQueue& q,
+                            const Customer* customer) const {
   const Agent& agent = agents_[a];
   const ScoringWeights& w = q.weights;
   const LinkedPolicy& policy = *policy_;
@@ -83,20 +66,34 @@ Core::Candidate Core::score(AgentIndex a, const Interaction& it, const LinkedQue
   Candidate c;
   c.agent = a;
   c.idle_since = agent.idle_since;
+  c.idle_seq = agent.idle_seq;
   ScoreBreakdown& s = c.score;
+  const std::uint32_t free = free_slots(agent, it.channel_index);
+  const std::uint32_t capacity = agent.slots[it.channel_index].capacity;
   s.skill = skill_feature(skill_sum, q.skills.size(), w.skill);
-  s.load = load_feature(free_slots(agent, it.channel_index), agent.slots[it.channel_index].capacity,
-                        w.load);
-  s.sentiment =
-      sentiment_feature(it.sentiment, agent.skill_level(policy.deescalation_skill), w.sentiment);
+  s.load = load_feature(free, capacity, w.load);
+  s.sentiment = sentiment_feature(upset(it.sentiment, q.sentiment.threshold),
+                                  agent.skill_level(policy.deescalation_skill), w.sentiment);
   s.idle = idle_feature(agent.idle_since, now_, policy.idle_horizon_us, w.idle);
-  s.affinity = w.affinity * affinity(a, it, q);
-  s.total = s.skill + s.load + s.sentiment + s.idle + s.affinity;
+  s.affinity = w.affinity * affinity(a, it, q, customer);
+  // Summed in the order of the class bound (static score, sentiment, idle), so that equal inputs
+  // give bit-equal totals in the indexed search and in the naive scan.
+  s.total = static_score(skill_sum, q.skills.size(), free, capacity, w.skill, w.load) +
+            s.sentiment + s.idle + s.affinity;
   return c;
 }
 
+EvalContext Core::decision_context(const Interaction& it) const {
+  EvalContext ctx;
+  ctx.interaction = &it;
+  ctx.customer = customer_of(it);
+  ctx.agents = &agents_;
+  ctx.now = now_;
+  return ctx;
+}
+
 bool Core::eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,
-                    std::uint32_t step) const {
+                    std::uint32_t step, EvalContext& ctx) const {
   for (AgentIndex x : it.excluded) {
     if (x == a) return false;
   }
@@ -108,23 +105,19 @@ bool Core::eligible(const Agent& agent, AgentIndex a, const Interaction& it, con
   }
   const LinkedExpr& rule = q.steps[step].per_interaction;
   if (rule.empty()) return true;
-  EvalContext ctx;
   ctx.agent = &agent;
-  ctx.interaction = &it;
-  ctx.customer = customer_of(it);
-  ctx.agents = &agents_;
-  ctx.now = now_;
   return evaluate(rule, ctx);
 }
 
 bool Core::eligible_any_step(const Agent& agent, AgentIndex a, const Interaction& it,
                              const LinkedQueue& q) const {
-  EvalContext ctx;
-  ctx.agent = &agent;
-  ctx.agents = &agents_;
-  ctx.now = now_;
+  EvalContext ctx = decision_context(it);
   for (std::uint32_t k = 0; k < q.steps.size(); ++k) {
-    if (evaluate(q.steps[k].agent_only, ctx) && eligible(agent, a, it, q, k)) return true;
+    EvalContext agent_only;
+    agent_only.agent = &agent;
+    agent_only.now = now_;
+    if (evaluate(q.steps[k].agent_only, agent_only) && eligible(agent, a, it, q, k, ctx))
+      return true;
   }
   return false;
 }
@@ -134,16 +127,18 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
   Top2 top;
   const LinkedPolicy& policy = *policy_;
   const std::uint32_t channel = it.channel_index;
+  EvalContext ctx = decision_context(it);
+  const Customer* customer = ctx.customer;
   if (strategy == MatchStrategy::Naive) {
-    EvalContext ctx;
-    ctx.agents = &agents_;
-    ctx.now = now_;
     for (AgentIndex a = 0; a < agents_.size(); ++a) {
       const Agent& agent = agents_[a];
       if (free_slots(agent, channel) == 0) continue;
-      ctx.agent = &agent;
-      if (!evaluate(q.steps[step].agent_only, ctx) || !eligible(agent, a, it, q, step)) continue;
-      top.offer(score(a, it, q));
+      EvalContext agent_only;
+      agent_only.agent = &agent;
+      agent_only.now = now_;
+      if (!evaluate(q.steps[step].agent_only, agent_only) || !eligible(agent, a, it, q, step, ctx))
+        continue;
+      top.offer(score(a, it, q, customer));
     }
     return top;
   }
@@ -152,40 +147,60 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
   const std::uint32_t pool_id = pools_.pool_id(queue_index, channel);
   const Pool& pool = pools_.pool(pool_id);
   const std::uint32_t bit = 1u << step;
-  for (const AgentClass& cls : pool.classes) {
+  const ScoringWeights& w = q.weights;
+  const double upset_level = upset(it.sentiment, q.sentiment.threshold);
+  // Each class's ceiling: its static score, its best de-escalator's sentiment fit and its head's
+  // idle time (the longest in the class). Affinity agents are scored apart, below. Classes are
+  // searched best ceiling first, and the search ends at the first ceiling below the runner-up.
+  std::vector<std::pair<double, std::uint32_t>>& order = class_scratch_;
+  order.clear();
+  for (std::uint32_t c = 0; c < pool.classes.size(); ++c) {
+    const AgentClass& cls = pool.classes[c];
     if (cls.count == 0 || !(cls.key.step_mask & bit)) continue;
-    const ClassKey& k = cls.key;
-    // The best any agent of this class can score without affinity (affinity agents are scored
-    // below on their own): its static features plus the head's idle time, the longest.
-    const double bound = skill_feature(k.skill_sum, q.skills.size(), q.weights.skill) +
-                         load_feature(k.free, k.capacity, q.weights.load) +
-                         sentiment_feature(it.sentiment, k.deescalation, q.weights.sentiment) +
-                         idle_feature(agents_[pools_.node(cls.head).agent].idle_since, now_,
-                                      policy.idle_horizon_us, q.weights.idle);
-    if (top.second && bound < top.second->score.total) continue;
+    const double ceiling = cls.static_score +
+                           sentiment_feature(upset_level, cls.max_deescalation(), w.sentiment) +
+                           idle_feature(cls.head_idle_since, now_, policy.idle_horizon_us, w.idle);
+    order.emplace_back(ceiling, c);
+  }
+  std::sort(order.begin(), order.end(),
+            [](const auto& x, const auto& y) { return x.first > y.first; });
+  for (const auto& [ceiling, c] : order) {
+    if (top.second && ceiling < top.second->score.total) break;
+    const AgentClass& cls = pool.classes[c];
+    const double deescalation_ceiling =
+        sentiment_feature(upset_level, cls.max_deescalation(), w.sentiment);
     int found = 0;
-    for (std::uint32_t n = cls.head; n != kNone && found < 2; n = pools_.node(n).next) {
+    for (std::uint32_t n = cls.head; n != kNone; n = pools_.node(n).next) {
       const AgentIndex a = pools_.node(n).agent;
-      if (!eligible(agents_[a], a, it, q, step)) continue;
-      top.offer(score(a, it, q));
+      if (upset_level == 0) {
+        // Members differ only in idle time: the first two eligible are the class's best two.
+        if (found == 2) break;
+      } else if (top.second) {
+        // Members differ in de-escalation too: walk on while one further down could still win.
+        const double rest =
+            cls.static_score + deescalation_ceiling +
+            idle_feature(agents_[a].idle_since, now_, policy.idle_horizon_us, w.idle);
+        if (rest < top.second->score.total) break;
+      }
+      if (!eligible(agents_[a], a, it, q, step, ctx)) continue;
+      top.offer(score(a, it, q, customer));
       ++found;
     }
   }
   // Agents who served this customer before: their affinity may lift them above a class head.
-  if (q.affinity.enabled && q.weights.affinity > 0) {
-    if (const Customer* customer = customer_of(it)) {
-      for (const Contact& contact : customer->contacts) {
-        const AgentIndex a = contact.agent;
-        if (contact.seq == it.journey_seq || a == kNone) continue;
-        const Agent& agent = agents_[a];
-        if (free_slots(agent, channel) == 0) continue;
-        bool in_pool = false;
-        for (std::uint32_t n : agent.pool_nodes) {
-          const PoolNode& node = pools_.node(n);
-          if (node.pool == pool_id && (node.step_mask & bit)) in_pool = true;
-        }
-        if (in_pool && eligible(agent, a, it, q, step)) top.offer(score(a, it, q));
-      }
+  if (customer != nullptr && q.affinity.enabled && w.affinity > 0) {
+    for (const Contact& contact : customer->contacts) {
+      const AgentIndex a = contact.agent;
+      if (contact.seq == it.journey_seq || a == kNone) continue;
+      const Agent& agent = agents_[a];
+      if (free_slots(agent, channel) == 0) continue;
+      // pool_nodes are in ascending pool order (rebuild_nodes adds them so).
+      auto node = std::lower_bound(
+          agent.pool_nodes.begin(), agent.pool_nodes.end(), pool_id,
+          [this](std::uint32_t n, std::uint32_t p) { return pools_.node(n).pool < p; });
+      const bool in_pool = node != agent.pool_nodes.end() && pools_.node(*node).pool == pool_id &&
+                           (pools_.family_key(*node).step_mask & bit);
+      if (in_pool && eligible(agent, a, it, q, step, ctx)) top.offer(score(a, it, q, customer));
     }
   }
   return top;
@@ -225,7 +240,7 @@ bool Core::try_preferred(InteractionIndex i, AgentIndex a, const char* reason,
   why.queue = symbols_.name(q.name);
   why.step = it.step;
   why.reason = reason;
-  why.chosen = named(score(a, it, q));
+  why.chosen = named(score(a, it, q, customer_of(it)));
   why.candidates = 1;
   leave_waiting(i);
   offer(i, a, std::move(why), events);
@@ -270,13 +285,15 @@ void Core::fill_agent(AgentIndex a, std::vector<Event>& events) {
         const PoolNode& node = pools_.node(n);
         if (node.cls == kNone) continue;  // no free slot on this channel
         const std::size_t qi = node.pool / channels;
-        const auto ch = static_cast<std::uint32_t>(node.pool % channels);
+        const std::uint32_t ch = node.channel;
+        const std::uint32_t step_mask = pools_.family_key(n).step_mask;
         const LinkedQueue& q = policy.queues[qi];
         for (std::uint32_t k = 0; k < q.steps.size(); ++k) {
-          if (!(node.step_mask & (1u << k))) continue;
+          if (!(step_mask & (1u << k))) continue;
           for (const WaitKey& key : waiting_set(q, k, ch)) {
             const Interaction& it = interactions_[key.interaction];
-            if (!eligible(agent, a, it, q, k)) continue;
+            EvalContext ctx = decision_context(it);
+            if (!eligible(agent, a, it, q, k, ctx)) continue;
             consider(key.interaction, q.priority);
             break;
           }
@@ -291,7 +308,7 @@ void Core::fill_agent(AgentIndex a, std::vector<Event>& events) {
     why.queue = symbols_.name(q.name);
     why.step = it.step;
     why.reason = from_hold ? "preferred_agent" : "agent_became_free";
-    why.chosen = named(score(a, it, q));
+    why.chosen = named(score(a, it, q, customer_of(it)));
     why.candidates = 1;
     leave_waiting(best);
     offer(best, a, std::move(why), events);

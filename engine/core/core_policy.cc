@@ -119,6 +119,7 @@ Result<Reply> Core::set_policy(const SetPolicy& c, std::vector<Event>& events) {
     enter_queue(i, queue, true);
     if (it.held_for != kNone) {
       ++queue_runtimes_[it.queue].waiting;
+      check_sla(i, events);
       continue;
     }
     enqueue(i, events, false);

@@ -9,11 +9,52 @@ namespace sb::core {
 
 std::int32_t Core::select_queue(const Interaction& it) const {
   const LinkedPolicy& policy = *policy_;
+  const QueueMatchIndex& index = policy.match_index;
   EvalContext ctx;
   ctx.interaction = &it;
   ctx.customer = customer_of(it);
   ctx.agents = &agents_;
   ctx.now = now_;
+  // The queues that may match: the unindexed ones and those indexed under this interaction's
+  // values; evaluated in policy order, first match wins.
+  const std::vector<std::uint32_t>* lists[8];
+  std::size_t list_count = 0;
+  lists[list_count++] = &index.unindexed;
+  for (Symbol key : index.keys) {
+    Symbol value = kNoSymbol;
+    if (key == QueueMatchIndex::kChannelKey) {
+      value = it.channel;
+    } else if (const AttrValue* v = find_attr(it.attributes, key);
+               v && v->kind == AttrValue::Kind::String) {
+      value = v->sym;
+    }
+    if (value == kNoSymbol) continue;
+    auto found = index.queues_by_pair.find(QueueMatchIndex::pair(key, value));
+    if (found == index.queues_by_pair.end()) continue;
+    if (list_count == std::size(lists)) return select_queue_slow(it, ctx);
+    lists[list_count++] = &found->second;
+  }
+  std::size_t cursor[std::size(lists)] = {};
+  for (;;) {
+    std::uint32_t next = kNone;
+    std::size_t from = 0;
+    for (std::size_t l = 0; l < list_count; ++l) {
+      if (cursor[l] < lists[l]->size() && (*lists[l])[cursor[l]] < next) {
+        next = (*lists[l])[cursor[l]];
+        from = l;
+      }
+    }
+    if (next == kNone) return -1;
+    ++cursor[from];
+    const LinkedQueue& queue = policy.queues[next];
+    if ((queue.channel_mask & (1ull << it.channel_index)) && evaluate(queue.match, ctx)) {
+      return static_cast<std::int32_t>(next);
+    }
+  }
+}
+
+std::int32_t Core::select_queue_slow(const Interaction& it, const EvalContext& ctx) const {
+  const LinkedPolicy& policy = *policy_;
   for (std::size_t q = 0; q < policy.queues.size(); ++q) {
     const LinkedQueue& queue = policy.queues[q];
     if (!(queue.channel_mask & (1ull << it.channel_index))) continue;
@@ -32,10 +73,6 @@ void Core::enter_queue(InteractionIndex i, std::int32_t policy_queue, bool keep_
     it.sla_breached = false;
   }
   ++it.queue_epoch;
-  if (!it.sla_breached) {
-    timers_.schedule(std::max(now_, it.queued_at + q.sla.answer_within), TimerKind::Sla, i,
-                     it.queue_epoch);
-  }
   if (Contact* contact = contact_of(it)) contact->queue = q.name;
 }
 
@@ -63,9 +100,8 @@ Core::WaitingSet& Core::waiting_set(const LinkedQueue& q, std::uint32_t step,
   return waiting_[q.waiting_offset + step * policy_->channels.size() + channel];
 }
 
-void Core::enqueue(InteractionIndex i, std::vector<Event>& events, bool announce) {
+std::int32_t Core::ensure_policy_queue(InteractionIndex i) {
   Interaction& it = interactions_[i];
-  SB_CHECK(it.state == InteractionState::Queued && !it.in_waiting_set && it.held_for == kNone);
   std::int32_t pq = queue_runtimes_[it.queue].policy_index;
   if (pq < 0) {
     // Its queue left the policy (a reload while it was with an agent): route it afresh.
@@ -73,7 +109,24 @@ void Core::enqueue(InteractionIndex i, std::vector<Event>& events, bool announce
     if (pq < 0) pq = static_cast<std::int32_t>(policy_->queues.size()) - 1;
     enter_queue(i, pq, false);
   }
-  const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(pq)];
+  return pq;
+}
+
+void Core::place(InteractionIndex i, std::vector<Event>& events, bool announce) {
+  const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(ensure_policy_queue(i))];
+  Interaction& it = interactions_[i];
+  it.step = step_for_wait(q, now_ - it.queued_at);
+  route(i, events);  // a free agent takes it at once: it never enters a waiting set
+  if (interactions_[i].state == InteractionState::Queued && interactions_[i].held_for == kNone &&
+      !interactions_[i].in_waiting_set) {
+    enqueue(i, events, announce);
+  }
+}
+
+void Core::enqueue(InteractionIndex i, std::vector<Event>& events, bool announce) {
+  Interaction& it = interactions_[i];
+  SB_CHECK(it.state == InteractionState::Queued && !it.in_waiting_set && it.held_for == kNone);
+  const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(ensure_policy_queue(i))];
   it.step = step_for_wait(q, now_ - it.queued_at);
   it.order_key = order_key(it, q);
   it.wait_seq = next_wait_seq_++;
@@ -83,9 +136,33 @@ void Core::enqueue(InteractionIndex i, std::vector<Event>& events, bool announce
   ++queue_runtimes_[it.queue].waiting;
   ++it.epoch;
   schedule_wait_timers(i);
+  check_sla(i, events);
   if (announce) {
     events.push_back(Event{now_, InteractionQueued{it.id, symbols_.name(q.name), it.step, {}}});
   }
+}
+
+void Core::check_sla(InteractionIndex i, std::vector<Event>& events) {
+  Interaction& it = interactions_[i];
+  if (it.sla_breached || it.sla_timer_epoch == it.queue_epoch) return;
+  const QueueRuntime& runtime = queue_runtimes_[it.queue];
+  const Duration threshold =
+      policy_->queues[static_cast<std::size_t>(runtime.policy_index)].sla.answer_within;
+  const Timestamp due = it.queued_at + threshold;
+  if (due > now_) {
+    it.sla_timer_epoch = it.queue_epoch;
+    timers_.schedule(due, TimerKind::Sla, i, it.queue_epoch);
+    return;
+  }
+  breach_sla(i, threshold, events);
+}
+
+void Core::breach_sla(InteractionIndex i, Duration threshold, std::vector<Event>& events) {
+  Interaction& it = interactions_[i];
+  it.sla_breached = true;
+  QueueRuntime& q = queue_runtimes_[it.queue];
+  ++q.sla_breaches;
+  events.push_back(Event{now_, SlaBreach{it.id, symbols_.name(q.name), threshold}});
 }
 
 void Core::schedule_wait_timers(InteractionIndex i) {
@@ -128,6 +205,7 @@ void Core::hold_for(InteractionIndex i, AgentIndex a, Duration wait, std::vector
   ++queue_runtimes_[it.queue].waiting;
   ++it.epoch;
   timers_.schedule(now_ + wait, TimerKind::HoldEnd, i, it.epoch);
+  check_sla(i, events);
   events.push_back(
       Event{now_, InteractionQueued{it.id, symbols_.name(queue_runtimes_[it.queue].name), it.step,
                                     agents_[a].id}});
@@ -141,8 +219,7 @@ void Core::overflow(InteractionIndex i, std::vector<Event>& events) {
   ++from.overflowed;
   leave_waiting(i);
   enter_queue(i, q.overflow_to, false);
-  enqueue(i, events, true);
-  route(i, events);
+  place(i, events, true);
 }
 
 }  // namespace sb::core

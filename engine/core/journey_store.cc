@@ -18,7 +18,7 @@ void JourneyStore::configure(std::uint32_t max_contacts, Duration lookback,
 }
 
 std::uint32_t JourneyStore::find(std::string_view customer_id) const {
-  auto it = index_.find(std::string(customer_id));
+  auto it = index_.find(customer_id);
   return it == index_.end() ? kNil : it->second;
 }
 
@@ -33,8 +33,7 @@ Customer* JourneyStore::get(std::uint32_t slot, std::string_view customer_id) {
 }
 
 std::uint32_t JourneyStore::touch(std::string_view customer_id, Timestamp now) {
-  std::string key(customer_id);
-  if (auto it = index_.find(key); it != index_.end()) {
+  if (auto it = index_.find(customer_id); it != index_.end()) {
     Customer& c = slots_[it->second];
     c.last_seen = now;
     lru_unlink(it->second);
@@ -51,11 +50,11 @@ std::uint32_t JourneyStore::touch(std::string_view customer_id, Timestamp now) {
     slots_.emplace_back();
   }
   Customer& c = slots_[slot];
-  c.id = key;
+  c.id = customer_id;
   c.contacts.clear();
   c.last_seen = now;
   c.live = true;
-  index_.emplace(std::move(key), slot);
+  index_.emplace(c.id, slot);
   lru_push_back(slot);
   return slot;
 }

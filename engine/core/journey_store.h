@@ -76,7 +76,11 @@ class JourneyStore {
   std::uint64_t next_seq_ = 1;
   std::vector<Customer> slots_;
   std::vector<std::uint32_t> free_;
-  std::unordered_map<std::string, std::uint32_t> index_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> index_;
   std::uint32_t lru_head_ = 0xFFFFFFFFu;
   std::uint32_t lru_tail_ = 0xFFFFFFFFu;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 namespace sb::core {
@@ -16,6 +17,30 @@ bool finite_weights(const ScoringWeights& w) {
     if (!std::isfinite(v) || v < 0) return false;
   }
   return true;
+}
+
+// The (key, value) of a top-level conjunct `interaction.attributes.KEY == "VALUE"` (either
+// side), if the rule has one: the rule can only be true when the interaction has that value.
+std::optional<std::pair<Symbol, std::string>> required_pair(const Expr& e, std::int32_t index,
+                                                            SymbolTable& symbols) {
+  if (index < 0) return std::nullopt;
+  const ExprNode& n = e.nodes[static_cast<std::size_t>(index)];
+  if (n.op == ExprOp::And) {
+    if (auto left = required_pair(e, n.lhs, symbols)) return left;
+    return required_pair(e, n.rhs, symbols);
+  }
+  if (n.op != ExprOp::Eq) return std::nullopt;
+  const ExprNode* ref = &e.nodes[static_cast<std::size_t>(n.lhs)];
+  const ExprNode* lit = &e.nodes[static_cast<std::size_t>(n.rhs)];
+  if (ref->op == ExprOp::Literal) std::swap(ref, lit);
+  if (ref->op != ExprOp::Ref || lit->op != ExprOp::Literal) return std::nullopt;
+  const auto* value = std::get_if<std::string>(&lit->literal);
+  if (value == nullptr) return std::nullopt;
+  if (ref->ref == RefKind::InteractionAttribute)
+    return std::pair{symbols.intern(ref->name), *value};
+  if (ref->ref == RefKind::InteractionChannel)
+    return std::pair{QueueMatchIndex::kChannelKey, *value};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -87,6 +112,17 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
     if (q.name.empty()) return invalid("queues", "a queue needs a name");
     if (out.queue_index(lq.name) >= 0) return invalid(where, "declared twice");
     lq.match = link_expr(q.match, symbols);
+    const auto queue_number = static_cast<std::uint32_t>(out.queues.size());
+    if (auto pair = required_pair(q.match, q.match.root, symbols)) {
+      QueueMatchIndex& index = out.match_index;
+      if (std::find(index.keys.begin(), index.keys.end(), pair->first) == index.keys.end()) {
+        index.keys.push_back(pair->first);
+      }
+      index.queues_by_pair[QueueMatchIndex::pair(pair->first, symbols.intern(pair->second))]
+          .push_back(queue_number);
+    } else {
+      out.match_index.unindexed.push_back(queue_number);
+    }
     lq.priority = q.priority;
     if (!q.channels.empty()) {
       lq.channel_mask = 0;

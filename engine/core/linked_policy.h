@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/core/linked_expr.h"
@@ -46,8 +47,22 @@ struct LinkedChannel {
   std::uint64_t blocked_by = 0;  // channels whose load blocks this one
 };
 
+// Queues whose match rule requires `interaction.attributes.KEY == "VALUE"` (or
+// `interaction.channel == "VALUE"`) are indexed by that pair, so that choosing the queue of a new
+// interaction evaluates a couple of rules, not every queue's.
+struct QueueMatchIndex {
+  std::vector<Symbol> keys;  // attribute keys some queue requires; kChannelKey for the channel
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> queues_by_pair;  // ascending
+  std::vector<std::uint32_t> unindexed;                                          // ascending
+  static constexpr Symbol kChannelKey = kNoSymbol - 1;
+  static std::uint64_t pair(Symbol key, Symbol value) {
+    return (static_cast<std::uint64_t>(key) << 32) | value;
+  }
+};
+
 struct LinkedPolicy {
   std::shared_ptr<const Policy> source;
+  QueueMatchIndex match_index;
   std::vector<LinkedChannel> channels;
   std::vector<Symbol> skills;  // sorted
   Symbol deescalation_skill = kNoSymbol;

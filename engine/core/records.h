@@ -44,6 +44,7 @@ struct Agent {
   std::uint64_t busy_channels = 0;  // bit per policy channel index with load > 0
   std::uint32_t wrap_ups = 0;       // interactions in wrap-up
   Timestamp idle_since;             // last offer, slot freed or became available
+  std::uint64_t idle_seq = 0;       // orders agents whose idle clocks restarted at one instant
   std::uint32_t consecutive_misses = 0;
   std::uint32_t consecutive_negative = 0;
   Timestamp last_negative_at;
@@ -83,8 +84,9 @@ struct Interaction {
   Timestamp offer_expires_at;
   std::vector<AgentIndex> excluded;  // agents who rejected or missed it
   AgentIndex held_for = kNone;
-  std::uint32_t epoch = 0;        // bumps on every state change; stale timers compare it
-  std::uint32_t queue_epoch = 0;  // bumps when it enters a queue
+  std::uint32_t epoch = 0;            // bumps on every state change; stale timers compare it
+  std::uint32_t queue_epoch = 0;      // bumps when it enters a queue
+  std::uint32_t sla_timer_epoch = 0;  // the queue_epoch its SLA timer was set for
   bool sla_breached = false;
   std::uint32_t transfers = 0;
   std::uint64_t journey_seq = 0;  // its contact in the journey store
