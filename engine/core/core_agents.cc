@@ -269,14 +269,15 @@ void Core::rebuild_nodes(AgentIndex a) {
   for (std::uint32_t n : agents_[a].pool_nodes) pools_.remove_node(n);
   agents_[a].pool_nodes.clear();
   const LinkedPolicy& policy = *policy_;
-  for (std::size_t q = 0; q < policy.queues.size(); ++q) {
+  for (std::size_t g = 0; g < policy.pool_groups.size(); ++g) {
+    const std::size_t q = policy.pool_groups[g].front();  // every queue of a group is alike here
     const LinkedQueue& queue = policy.queues[q];
     for (std::size_t ch = 0; ch < policy.channels.size(); ++ch) {
       if (!(queue.channel_mask & (1ull << ch)) || agents_[a].slots[ch].capacity == 0) continue;
       const ClassKey key = class_key(agents_[a], q, static_cast<std::uint32_t>(ch));
       if (key.step_mask == 0) break;  // no step of this queue takes this agent, on any channel
       agents_[a].pool_nodes.push_back(
-          pools_.add_node(a, pools_.pool_id(q, ch), static_cast<std::uint32_t>(ch), key,
+          pools_.add_node(a, pools_.pool_id(g, ch), static_cast<std::uint32_t>(ch), key,
                           agents_[a].skill_level(policy.deescalation_skill)));
     }
   }
@@ -298,7 +299,8 @@ void Core::relink(AgentIndex a, bool touched) {
     }
     pools_.unlink(n);
     if (free == 0) continue;
-    const LinkedQueue& queue = policy_->queues[node.pool / pools_.channels()];
+    const LinkedQueue& queue =
+        policy_->queues[policy_->pool_groups[node.pool / pools_.channels()].front()];
     pools_.link(
         n, free,
         [&queue](const ClassKey& key) {

@@ -183,8 +183,10 @@ std::vector<std::string> Core::check_invariants() const {
       const bool routable = free_slots(agent, ch) > 0;
       if (routable != (node.cls != kNone))
         bad.push_back(who() + "pool membership disagrees with free slots");
-      if (node.cls != kNone && !(pools_.pool(node.pool).classes[node.cls].key ==
-                                 class_key(agent, node.pool / pools_.channels(), node.channel))) {
+      if (node.cls != kNone &&
+          !(pools_.pool(node.pool).classes[node.cls].key ==
+            class_key(agent, policy.pool_groups[node.pool / pools_.channels()].front(),
+                      node.channel))) {
         bad.push_back(who() + "in the wrong class");
       }
     }

@@ -143,8 +143,7 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
     return top;
   }
 
-  const auto queue_index = static_cast<std::size_t>(&q - policy.queues.data());
-  const std::uint32_t pool_id = pools_.pool_id(queue_index, channel);
+  const std::uint32_t pool_id = pools_.pool_id(q.pool_group, channel);
   const Pool& pool = pools_.pool(pool_id);
   const std::uint32_t bit = 1u << step;
   const ScoringWeights& w = q.weights;
@@ -284,18 +283,19 @@ void Core::fill_agent(AgentIndex a, std::vector<Event>& events) {
       for (std::uint32_t n : agent.pool_nodes) {
         const PoolNode& node = pools_.node(n);
         if (node.cls == kNone) continue;  // no free slot on this channel
-        const std::size_t qi = node.pool / channels;
         const std::uint32_t ch = node.channel;
         const std::uint32_t step_mask = pools_.family_key(n).step_mask;
-        const LinkedQueue& q = policy.queues[qi];
-        for (std::uint32_t k = 0; k < q.steps.size(); ++k) {
-          if (!(step_mask & (1u << k))) continue;
-          for (const WaitKey& key : waiting_set(q, k, ch)) {
-            const Interaction& it = interactions_[key.interaction];
-            EvalContext ctx = decision_context(it);
-            if (!eligible(agent, a, it, q, k, ctx)) continue;
-            consider(key.interaction, q.priority);
-            break;
+        for (std::uint32_t qi : policy.pool_groups[node.pool / channels]) {
+          const LinkedQueue& q = policy.queues[qi];
+          for (std::uint32_t k = 0; k < q.steps.size(); ++k) {
+            if (!(step_mask & (1u << k))) continue;
+            for (const WaitKey& key : waiting_set(q, k, ch)) {
+              const Interaction& it = interactions_[key.interaction];
+              EvalContext ctx = decision_context(it);
+              if (!eligible(agent, a, it, q, k, ctx)) continue;
+              consider(key.interaction, q.priority);
+              break;
+            }
           }
         }
       }

@@ -192,8 +192,7 @@ QueueView Core::queue_view(const QueueRuntime& q) const {
       v.estimated_wait = seconds((q.waiting + 1) / v.service_rate_per_s);
     const std::uint32_t pool_count = static_cast<std::uint32_t>(policy_->channels.size());
     for (std::uint32_t ch = 0; ch < pool_count; ++ch) {
-      for (const AgentClass& cls :
-           pools_.pool(pools_.pool_id(static_cast<std::size_t>(q.policy_index), ch)).classes) {
+      for (const AgentClass& cls : pools_.pool(pools_.pool_id(lq.pool_group, ch)).classes) {
         v.eligible_agents_available += cls.count;
       }
     }

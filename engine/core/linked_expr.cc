@@ -268,7 +268,59 @@ Expr subtree(const Expr& from, std::int32_t index) {
   return out;
 }
 
+void write_canonical(const Expr& e, std::int32_t index, std::string& out) {
+  if (index < 0) {
+    out += "true";
+    return;
+  }
+  const ExprNode& n = e.nodes[static_cast<std::size_t>(index)];
+  out += '(';
+  out += std::to_string(static_cast<int>(n.op));
+  if (n.op == ExprOp::Ref) {
+    out += ' ' + std::to_string(static_cast<int>(n.ref)) + ' ' + n.name + ' ' +
+           std::to_string(n.window.count());
+  } else if (n.op == ExprOp::Literal) {
+    std::visit(
+        [&out](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::monostate>) {
+            out += " null";
+          } else if constexpr (std::is_same_v<T, LiteralList>) {
+            out += " [";
+            for (const AttributeValue& item : v) {
+              std::visit(
+                  [&out](const auto& x) {
+                    if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>) {
+                      out += " s" + std::to_string(x.size()) + ':' + x;
+                    } else {
+                      out += " n" + std::to_string(static_cast<double>(x));
+                    }
+                  },
+                  item);
+            }
+            out += ']';
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            out += " s" + std::to_string(v.size()) + ':' + v;
+          } else {
+            out += " n" + std::to_string(static_cast<double>(v));
+          }
+        },
+        n.literal);
+  } else {
+    out += ' ';
+    write_canonical(e, n.lhs, out);
+    if (n.rhs >= 0) write_canonical(e, n.rhs, out);
+  }
+  out += ')';
+}
+
 }  // namespace
+
+std::string canonical_text(const Expr& expr) {
+  std::string out;
+  write_canonical(expr, expr.root, out);
+  return out;
+}
 
 LinkedExpr link_expr(const Expr& expr, SymbolTable& symbols) {
   LinkedExpr out;

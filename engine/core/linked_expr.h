@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/core/attr_value.h"
@@ -48,5 +49,7 @@ bool evaluate(const LinkedExpr& expr, const EvalContext& ctx);
 // result is fixed per agent, so the core indexes it) and the rest (checked per interaction).
 void split_agent_only(const Expr& expr, Expr& agent_only, Expr& rest);
 bool reads_only_agent(const Expr& expr);
+// A canonical text of `expr`: equal texts mean equal rules.
+std::string canonical_text(const Expr& expr);
 
 }  // namespace sb::core

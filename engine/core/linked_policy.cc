@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace sb::core {
 namespace {
@@ -105,9 +106,11 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
   out.idle_horizon_us = static_cast<double>(p.idle_horizon.count());
 
   const auto channel_count = static_cast<std::uint32_t>(out.channels.size());
+  std::unordered_map<std::string, std::uint32_t> group_of;
   for (const QueuePolicy& q : p.queues) {
     const std::string where = "queues." + q.name;
     LinkedQueue lq;
+    std::string signature;  // what decides the queue's agent pool
     lq.name = symbols.intern(q.name);
     if (q.name.empty()) return invalid("queues", "a queue needs a name");
     if (out.queue_index(lq.name) >= 0) return invalid(where, "declared twice");
@@ -154,10 +157,19 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
       }
       Expr agent_only, rest;
       split_agent_only(step.agents, agent_only, rest);
+      signature += canonical_text(agent_only) + ';';
       lq.steps.push_back(LinkedStep{step.after, link_expr(agent_only, symbols),
                                     link_expr(rest, symbols), step.priority_bump});
     }
     lq.weights = q.scoring.value_or(p.scoring);
+    signature += '|' + std::to_string(lq.channel_mask) + '|' + std::to_string(lq.weights.skill) +
+                 '|' + std::to_string(lq.weights.load);
+    for (Symbol skill : lq.skills) signature += '|' + std::to_string(skill);
+    auto [group, inserted] =
+        group_of.try_emplace(signature, static_cast<std::uint32_t>(out.pool_groups.size()));
+    if (inserted) out.pool_groups.emplace_back();
+    out.pool_groups[group->second].push_back(static_cast<std::uint32_t>(out.queues.size()));
+    lq.pool_group = group->second;
     if (!finite_weights(lq.weights))
       return invalid(where + ".scoring", "weights must be finite and >= 0");
     lq.affinity = q.affinity;

@@ -39,6 +39,9 @@ struct LinkedQueue {
   std::int32_t overflow_to = -1;  // policy queue index
   Duration overflow_after{0};
   std::uint32_t waiting_offset = 0;  // first of its steps x channels waiting sets
+  // Queues whose agent-only step rules, skills, skill and load weights and channels are all the
+  // same share one agent pool group: they are served by the same agents, scored the same way.
+  std::uint32_t pool_group = 0;
 };
 
 struct LinkedChannel {
@@ -68,6 +71,7 @@ struct LinkedPolicy {
   Symbol deescalation_skill = kNoSymbol;
   double idle_horizon_us = 1;
   std::vector<LinkedQueue> queues;
+  std::vector<std::vector<std::uint32_t>> pool_groups;  // queue indices per group, ascending
   std::uint32_t waiting_sets = 0;
 
   std::int32_t channel_index(Symbol channel) const;
