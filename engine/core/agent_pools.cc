@@ -9,7 +9,7 @@ namespace sb::core {
 void AgentPools::reset(std::size_t queues, std::size_t channels) {
   channels_ = channels;
   pools_.assign(queues * channels, Pool{});
-  nodes_.clear();
+  nodes_ = {};
   free_.clear();
 }
 
@@ -31,7 +31,7 @@ std::uint32_t AgentPools::add_node(AgentIndex agent, std::uint32_t pool, std::ui
     free_.pop_back();
   } else {
     n = static_cast<std::uint32_t>(nodes_.size());
-    nodes_.emplace_back();
+    nodes_.emplace_back();  // chunked: no doubling, no moves
   }
   nodes_[n] = PoolNode{
       agent,       pool, found->second, kNone, kNone, kNone, static_cast<std::uint16_t>(channel),

@@ -93,7 +93,7 @@ class AgentPools {
   }
 
   // The agents' records, read for the idle order. Set once, by the owner of both.
-  void bind(const std::vector<Agent>* agents) { agents_ = agents; }
+  void bind(const AgentTable* agents) { agents_ = agents; }
 
   // Puts the node into the class of its family with `free` slots (created with the score that
   // `static_score(key)` gives if new), keeping the class ordered longest idle first. `newest`
@@ -146,10 +146,10 @@ class AgentPools {
   static std::uint32_t add_class(Pool& p, const ClassKey& key, double static_score);
   void insert_after(std::uint32_t node, std::uint32_t cls, std::uint32_t after);
 
-  const std::vector<Agent>* agents_ = nullptr;
+  const AgentTable* agents_ = nullptr;
   std::size_t channels_ = 0;
   std::vector<Pool> pools_;
-  std::vector<PoolNode> nodes_;
+  ChunkedVector<PoolNode, 12> nodes_;
   std::vector<std::uint32_t> free_;
 };
 

@@ -228,7 +228,7 @@ class Core {
   std::vector<JourneyContact> journey_of(const Interaction& it) const;
   JourneyContact to_public(const Contact& c) const;
   QueueView queue_view(const QueueRuntime& q) const;
-  std::optional<Duration> estimated_wait(const Interaction& it) const;
+  std::optional<Duration> estimated_wait(InteractionIndex i) const;
   const Customer* customer_of(const Interaction& it) const;
   Contact* contact_of(Interaction& it);
 
@@ -236,11 +236,11 @@ class Core {
   Timestamp now_;
   SymbolTable symbols_;
   std::optional<LinkedPolicy> policy_;
-  std::vector<Agent> agents_;
-  std::unordered_map<std::string, AgentIndex> agent_index_;
-  std::vector<Interaction> interactions_;
+  AgentTable agents_;
+  IdIndex agent_index_;
+  InteractionTable interactions_;
   std::vector<InteractionIndex> free_interactions_;
-  std::unordered_map<std::string, InteractionIndex> interaction_index_;
+  IdIndex interaction_index_;
   std::deque<InteractionIndex> ended_;  // in the order they ended, for retention
   std::unordered_map<OfferId, InteractionIndex> offers_;
   std::unordered_map<InteractionIndex, Explanation> explanations_;  // of live offers/assignments

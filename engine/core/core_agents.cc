@@ -134,7 +134,7 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
     agents_[a].idle_since = now_;
     agents_[a].idle_seq = ++last_idle_seq_;
     agents_[a].slots.assign(policy.channels.size(), ChannelSlots{});
-    agent_index_.emplace(c.agent_id, a);
+    agent_index_.emplace(std::string_view(agents_[a].id), a);
   } else {
     a = found->second;
   }

@@ -136,7 +136,7 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
   it = std::move(draft);
   it.created_at = now_;
   it.content_hash = hash;
-  interaction_index_.emplace(it.id, i);
+  interaction_index_.emplace(std::string_view(it.id), i);
   ++live_;
   if (!it.customer_id.empty()) {
     it.customer = journeys_.touch(it.customer_id, now_);

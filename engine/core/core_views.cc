@@ -70,7 +70,7 @@ std::vector<JourneyContact> Core::journey(std::string_view customer_id) const {
 std::shared_ptr<const Policy> Core::policy() const { return policy_ ? policy_->source : nullptr; }
 
 std::optional<AgentView> Core::agent(std::string_view id) const {
-  auto found = agent_index_.find(std::string(id));
+  auto found = agent_index_.find(id);
   if (found == agent_index_.end()) return std::nullopt;
   const Agent& a = agents_[found->second];
   AgentView v;
@@ -100,7 +100,8 @@ std::vector<AgentView> Core::agents() const {
   return out;
 }
 
-std::optional<Duration> Core::estimated_wait(const Interaction& it) const {
+std::optional<Duration> Core::estimated_wait(InteractionIndex self) const {
+  const Interaction& it = interactions_[self];
   if (it.state != InteractionState::Queued) return std::nullopt;
   const QueueRuntime& q = queue_runtimes_[it.queue];
   const double rate = q.service_rate(now_, std::chrono::minutes(15));
@@ -110,7 +111,6 @@ std::optional<Duration> Core::estimated_wait(const Interaction& it) const {
   if (q.policy_index >= 0 && it.in_waiting_set) {
     const LinkedQueue& lq = policy_->queues[static_cast<std::size_t>(q.policy_index)];
     const double mine = effective_priority(it);
-    const auto self = static_cast<InteractionIndex>(&it - interactions_.data());
     for (std::uint32_t set = 0; set < lq.steps.size() * policy_->channels.size(); ++set) {
       for (const WaitKey& key : waiting_[lq.waiting_offset + set]) {
         if (key.interaction == self) continue;
@@ -128,14 +128,14 @@ std::optional<Duration> Core::estimated_wait(const Interaction& it) const {
 }
 
 std::optional<Core::Status> Core::status(std::string_view id) const {
-  auto found = interaction_index_.find(std::string(id));
+  auto found = interaction_index_.find(id);
   if (found == interaction_index_.end()) return std::nullopt;
   const Interaction& it = interactions_[found->second];
   return Status{it.state, it.offer};
 }
 
 std::optional<InteractionView> Core::interaction(std::string_view id) const {
-  auto found = interaction_index_.find(std::string(id));
+  auto found = interaction_index_.find(id);
   if (found == interaction_index_.end()) return std::nullopt;
   const Interaction& it = interactions_[found->second];
   InteractionView v;
@@ -148,7 +148,7 @@ std::optional<InteractionView> Core::interaction(std::string_view id) const {
   v.queued_at = it.queued_at;
   if (it.answered_at.us != 0) v.answered_at = it.answered_at;
   if (is_terminal(it.state)) v.ended_at = it.ended_at;
-  v.estimated_wait = estimated_wait(it);
+  v.estimated_wait = estimated_wait(found->second);
   v.effective_priority =
       it.state == InteractionState::Queued ? effective_priority(it) : it.priority;
   v.transfers = it.transfers;

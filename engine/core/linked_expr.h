@@ -38,7 +38,7 @@ struct EvalContext {
   const Agent* agent = nullptr;
   const Interaction* interaction = nullptr;
   const Customer* customer = nullptr;
-  const std::vector<Agent>* agents = nullptr;  // to name the customer's last agent
+  const AgentTable* agents = nullptr;  // to name the customer's last agent
   Timestamp now;
 };
 

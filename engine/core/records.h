@@ -5,8 +5,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "engine/common/chunked_vector.h"
 #include "engine/core/attr_value.h"
 #include "switchboard/time.h"
 #include "switchboard/types.h"
@@ -98,5 +101,16 @@ struct Interaction {
   // The explanation of the current offer.
   std::uint32_t offer_step = 0;
 };
+
+// Records live in chunks: they never move, so indexes may key on views of their ids.
+using AgentTable = ChunkedVector<Agent>;
+using InteractionTable = ChunkedVector<Interaction>;
+
+// Ids to dense indices, keyed by views of the ids stored in the records themselves.
+struct IdHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using IdIndex = std::unordered_map<std::string_view, std::uint32_t, IdHash, std::equal_to<>>;
 
 }  // namespace sb::core
