@@ -204,6 +204,8 @@ class Core {
                      std::vector<Event>& events);
   Top2 best_agents(const Interaction& it, const LinkedQueue& q, std::uint32_t step,
                    MatchStrategy strategy) const;
+  // The agent rejected or missed this interaction, or is protected by the wellbeing cap.
+  bool protected_from(const Agent& agent, AgentIndex a, const Interaction& it) const;
   // `ctx` carries the interaction, its customer and the time; eligible() sets its agent.
   EvalContext decision_context(const Interaction& it) const;
   bool eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,

@@ -92,16 +92,26 @@ EvalContext Core::decision_context(const Interaction& it) const {
   return ctx;
 }
 
-bool Core::eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,
-                    std::uint32_t step, EvalContext& ctx) const {
+bool Core::protected_from(const Agent& agent, AgentIndex a, const Interaction& it) const {
   for (AgentIndex x : it.excluded) {
-    if (x == a) return false;
+    if (x == a) return true;
   }
   const WellbeingPolicy& wellbeing = policy_->source->wellbeing;
-  if (wellbeing.max_consecutive_negative > 0 && it.sentiment < wellbeing.negative_below &&
-      agent.consecutive_negative >= wellbeing.max_consecutive_negative &&
-      now_ - agent.last_negative_at < wellbeing.cooldown) {
-    return false;
+  return wellbeing.max_consecutive_negative > 0 && it.sentiment < wellbeing.negative_below &&
+         agent.consecutive_negative >= wellbeing.max_consecutive_negative &&
+         now_ - agent.last_negative_at < wellbeing.cooldown;
+}
+
+bool Core::eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,
+                    std::uint32_t step, EvalContext& ctx) const {
+  if (protected_from(agent, a, it)) return false;
+  for (Symbol key : q.steps[step].language_keys) {
+    const AttrValue* language = find_attr(it.attributes, key);
+    if (language == nullptr || language->kind != AttrValue::Kind::String) return false;
+    if (std::find(agent.languages.begin(), agent.languages.end(), language->sym) ==
+        agent.languages.end()) {
+      return false;
+    }
   }
   const LinkedExpr& rule = q.steps[step].per_interaction;
   if (rule.empty()) return true;
@@ -130,14 +140,12 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
   EvalContext ctx = decision_context(it);
   const Customer* customer = ctx.customer;
   if (strategy == MatchStrategy::Naive) {
+    // The reference: every agent, the step's rule as written, through the interpreter.
     for (AgentIndex a = 0; a < agents_.size(); ++a) {
       const Agent& agent = agents_[a];
-      if (free_slots(agent, channel) == 0) continue;
-      EvalContext agent_only;
-      agent_only.agent = &agent;
-      agent_only.now = now_;
-      if (!evaluate(q.steps[step].agent_only, agent_only) || !eligible(agent, a, it, q, step, ctx))
-        continue;
+      if (free_slots(agent, channel) == 0 || protected_from(agent, a, it)) continue;
+      ctx.agent = &agent;
+      if (!evaluate(q.steps[step].whole, ctx)) continue;
       top.offer(score(a, it, q, customer));
     }
     return top;

@@ -316,6 +316,26 @@ void write_canonical(const Expr& e, std::int32_t index, std::string& out) {
 
 }  // namespace
 
+std::vector<Expr> conjuncts(const Expr& expr) {
+  std::vector<Expr> out;
+  if (expr.empty()) return out;
+  std::vector<std::int32_t> roots;
+  collect_conjuncts(expr, expr.root, roots);
+  for (std::int32_t r : roots) out.push_back(subtree(expr, r));
+  return out;
+}
+
+std::optional<std::string> language_has_key(const Expr& expr) {
+  if (expr.empty()) return std::nullopt;
+  const ExprNode& n = expr.nodes[static_cast<std::size_t>(expr.root)];
+  if (n.op != ExprOp::Has) return std::nullopt;
+  const ExprNode& list = expr.nodes[static_cast<std::size_t>(n.lhs)];
+  const ExprNode& item = expr.nodes[static_cast<std::size_t>(n.rhs)];
+  if (list.op != ExprOp::Ref || list.ref != RefKind::AgentLanguages) return std::nullopt;
+  if (item.op != ExprOp::Ref || item.ref != RefKind::InteractionAttribute) return std::nullopt;
+  return item.name;
+}
+
 std::string canonical_text(const Expr& expr) {
   std::string out;
   write_canonical(expr, expr.root, out);

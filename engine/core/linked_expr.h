@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,10 @@ bool evaluate(const LinkedExpr& expr, const EvalContext& ctx);
 // result is fixed per agent, so the core indexes it) and the rest (checked per interaction).
 void split_agent_only(const Expr& expr, Expr& agent_only, Expr& rest);
 bool reads_only_agent(const Expr& expr);
+// The top-level conjuncts of `expr` (itself if it is no `and`), each as its own expression.
+std::vector<Expr> conjuncts(const Expr& expr);
+// KEY if `expr` is `languages has interaction.attributes.KEY`.
+std::optional<std::string> language_has_key(const Expr& expr);
 // A canonical text of `expr`: equal texts mean equal rules.
 std::string canonical_text(const Expr& expr);
 

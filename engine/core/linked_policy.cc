@@ -158,8 +158,22 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
       Expr agent_only, rest;
       split_agent_only(step.agents, agent_only, rest);
       signature += canonical_text(agent_only) + ';';
-      lq.steps.push_back(LinkedStep{step.after, link_expr(agent_only, symbols),
-                                    link_expr(rest, symbols), step.priority_bump});
+      LinkedStep linked{step.after,
+                        link_expr(step.agents, symbols),
+                        link_expr(agent_only, symbols),
+                        {},
+                        {},
+                        step.priority_bump};
+      Expr residual;
+      for (Expr& part : conjuncts(rest)) {
+        if (auto key = language_has_key(part)) {
+          linked.language_keys.push_back(symbols.intern(*key));
+        } else {
+          residual = expr::all_of(std::move(residual), std::move(part));
+        }
+      }
+      linked.per_interaction = link_expr(residual, symbols);
+      lq.steps.push_back(std::move(linked));
     }
     lq.weights = q.scoring.value_or(p.scoring);
     signature += '|' + std::to_string(lq.channel_mask) + '|' + std::to_string(lq.weights.skill) +

@@ -18,8 +18,12 @@ inline constexpr std::size_t kMaxSteps = 32;
 
 struct LinkedStep {
   Duration after{0};
+  LinkedExpr whole;            // the rule as written: what the naive reference scan evaluates
   LinkedExpr agent_only;       // fixed per agent: indexed in the agent pools
   LinkedExpr per_interaction;  // checked for each candidate pair
+  // `languages has interaction.attributes.KEY` conjuncts, lifted out of per_interaction and
+  // checked directly: the most common per-pair rule, so it skips the interpreter.
+  std::vector<Symbol> language_keys;
   double priority_bump = 0;
 };
 
