@@ -14,7 +14,7 @@ void AgentPools::reset(std::size_t queues, std::size_t channels) {
 }
 
 std::uint32_t AgentPools::add_node(AgentIndex agent, std::uint32_t pool, std::uint32_t channel,
-                                   const ClassKey& key, std::uint8_t deescalation) {
+                                   const ClassKey& key) {
   SB_ASSERT(pool < pools_.size());
   Pool& p = pools_[pool];
   ClassKey family_key = key;
@@ -33,9 +33,7 @@ std::uint32_t AgentPools::add_node(AgentIndex agent, std::uint32_t pool, std::ui
     n = static_cast<std::uint32_t>(nodes_.size());
     nodes_.emplace_back();  // chunked: no doubling, no moves
   }
-  nodes_[n] = PoolNode{
-      agent,       pool, found->second, kNone, kNone, kNone, static_cast<std::uint16_t>(channel),
-      deescalation};
+  nodes_[n] = PoolNode{agent, pool, found->second, kNone, kNone, kNone, channel};
   return n;
 }
 
@@ -47,7 +45,7 @@ void AgentPools::remove_node(std::uint32_t node) {
 
 std::uint32_t AgentPools::add_class(Pool& p, const ClassKey& key, double static_score) {
   const auto c = static_cast<std::uint32_t>(p.classes.size());
-  p.classes.push_back(AgentClass{key, static_score, Timestamp{}, kNone, kNone, 0, {}});
+  p.classes.push_back(AgentClass{key, static_score, Timestamp{}, kNone, kNone, 0});
   // Classes are created rarely (a handful per pool): keep the score order by insertion.
   auto pos = std::upper_bound(
       p.by_score.begin(), p.by_score.end(), static_score,
@@ -75,7 +73,6 @@ void AgentPools::insert_after(std::uint32_t node, std::uint32_t c, std::uint32_t
     cls.tail = node;
   }
   ++cls.count;
-  ++cls.deescalation_count[n.deescalation];
 }
 
 void AgentPools::unlink(std::uint32_t node) {
@@ -94,7 +91,6 @@ void AgentPools::unlink(std::uint32_t node) {
     cls.tail = n.prev;
   }
   --cls.count;
-  --cls.deescalation_count[n.deescalation];
   n.cls = n.prev = n.next = kNone;
 }
 

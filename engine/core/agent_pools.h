@@ -20,30 +20,22 @@ namespace sb::core {
 struct ClassKey {
   std::uint32_t step_mask = 0;  // steps whose agent-only rule the agent passes
   std::uint16_t skill_sum = 0;  // sum of proficiencies on the queue's skills
+  std::uint8_t deescalation = 0;
   std::uint8_t capacity = 0;
   std::uint8_t free = 0;
   friend bool operator==(const ClassKey&, const ClassKey&) = default;
   std::uint64_t packed() const {
     return (static_cast<std::uint64_t>(step_mask) << 32) |
-           (static_cast<std::uint64_t>(skill_sum) << 16) |
+           (static_cast<std::uint64_t>(skill_sum) << 20) |
+           (static_cast<std::uint64_t>(deescalation) << 16) |
            (static_cast<std::uint64_t>(capacity) << 8) | free;
   }
 };
 
-inline constexpr std::size_t kProficiencyLevels = 11;  // 0..10
-
 struct AgentClass {
   ClassKey key;
-  double static_score = 0;    // weighted skill + load features: the same for every member
-  Timestamp head_idle_since;  // of the head, kept here so a search reads no agent record
-  // Members by de-escalation proficiency: the class's best, for the bound of upset customers.
-  std::array<std::uint32_t, kProficiencyLevels> deescalation_count{};
-  std::uint32_t max_deescalation() const {
-    for (std::uint32_t level = kProficiencyLevels; level-- > 0;) {
-      if (deescalation_count[level] != 0) return level;
-    }
-    return 0;
-  }
+  double static_score = 0;     // weighted skill + load features: the same for every member
+  Timestamp head_idle_since;   // of the head, kept here so a search reads no agent record
   std::uint32_t head = kNone;  // node indices
   std::uint32_t tail = kNone;
   std::uint32_t count = 0;
@@ -64,8 +56,7 @@ struct PoolNode {
   std::uint32_t cls = kNone;  // kNone: not routable now (unlinked)
   std::uint32_t prev = kNone;
   std::uint32_t next = kNone;
-  std::uint16_t channel = 0;
-  std::uint8_t deescalation = 0;  // the agent's de-escalation proficiency
+  std::uint32_t channel = 0;
 };
 
 struct Pool {
@@ -86,7 +77,7 @@ class AgentPools {
 
   // A node of `agent` in `pool`, in the family of `key` (whose free field is ignored).
   std::uint32_t add_node(AgentIndex agent, std::uint32_t pool, std::uint32_t channel,
-                         const ClassKey& key, std::uint8_t deescalation);
+                         const ClassKey& key);
   void remove_node(std::uint32_t node);
   const ClassKey& family_key(std::uint32_t node) const {
     return pools_[nodes_[node].pool].families[nodes_[node].family].key;

@@ -24,6 +24,8 @@ struct AttrValue {
   double number = 0;
 
   static AttrValue of(const AttributeValue& v, SymbolTable& symbols);
+  // As `of`, but an unknown string gets kNoSymbol (equal to no literal) and nothing is interned.
+  static AttrValue lookup(const AttributeValue& v, const SymbolTable& symbols);
   AttributeValue to_public(const SymbolTable& symbols) const;
   friend bool operator==(const AttrValue& a, const AttrValue& b) {
     if (a.kind != b.kind) return false;

@@ -182,8 +182,11 @@ void Core::evict_ended() {
     ended_.pop_front();
     interaction_index_.erase(it.id);
     const std::uint32_t epoch = it.epoch + 1;
+    const std::uint32_t queue_epoch = it.queue_epoch + 1;
     it = Interaction{};
     it.epoch = epoch;  // stale timers of the old occupant must never match
+    it.queue_epoch = queue_epoch;
+    it.sla_timer_epoch = queue_epoch;
     free_interactions_.push_back(i);
   }
 }

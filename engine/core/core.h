@@ -42,6 +42,8 @@ struct CoreLimits {
   std::size_t max_attributes = 64;
   std::size_t max_skills = 128;
   std::size_t max_languages = 32;
+  // Distinct strings (names, attribute keys and values, ids of agents) the core interns.
+  std::size_t max_symbols = 5'000'000;
   // Ended interactions are kept this many / this long, so that retried creates stay idempotent
   // and their outcome can still be read.
   std::size_t retained_ended = 200'000;
@@ -186,6 +188,7 @@ class Core {
   void place(InteractionIndex i, std::vector<Event>& events, bool announce);
   void enqueue(InteractionIndex i, std::vector<Event>& events, bool announce);
   std::int32_t ensure_policy_queue(InteractionIndex i);
+  std::int32_t current_policy_queue(const Interaction& it) const;
   void check_sla(InteractionIndex i, std::vector<Event>& events);
   void breach_sla(InteractionIndex i, Duration threshold, std::vector<Event>& events);
   void leave_waiting(InteractionIndex i);

@@ -103,6 +103,9 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
   }
   if (auto err = validate_attributes(c.attributes, "attributes")) return *err;
 
+  if (symbols_.size() + 1 + c.languages.size() + 2 * c.attributes.size() > limits_.max_symbols) {
+    return make_error(ErrorCode::LimitExceeded, "attributes", "too many distinct names and values");
+  }
   auto found = agent_index_.find(c.agent_id);
   const bool is_new = found == agent_index_.end();
   if (is_new && agents_.size() >= limits_.max_agents) {
@@ -277,8 +280,7 @@ void Core::rebuild_nodes(AgentIndex a) {
       const ClassKey key = class_key(agents_[a], q, static_cast<std::uint32_t>(ch));
       if (key.step_mask == 0) break;  // no step of this queue takes this agent, on any channel
       agents_[a].pool_nodes.push_back(
-          pools_.add_node(a, pools_.pool_id(g, ch), static_cast<std::uint32_t>(ch), key,
-                          agents_[a].skill_level(policy.deescalation_skill)));
+          pools_.add_node(a, pools_.pool_id(g, ch), static_cast<std::uint32_t>(ch), key));
     }
   }
   relink(a);
@@ -324,6 +326,7 @@ ClassKey Core::class_key(const Agent& agent, std::size_t queue_index, std::uint3
   std::uint32_t sum = 0;
   for (Symbol s : queue.skills) sum += agent.skill_level(s);
   key.skill_sum = static_cast<std::uint16_t>(sum);
+  key.deescalation = agent.skill_level(policy.deescalation_skill);
   key.capacity = static_cast<std::uint8_t>(agent.slots[channel].capacity);
   key.free = static_cast<std::uint8_t>(free_slots(agent, channel));
   return key;

@@ -10,14 +10,21 @@
 namespace sb::core {
 namespace {
 
+// In name order, so that the hash does not depend on how symbols happen to be numbered.
 void hash_attrs(StateHasher& h, const AttrMap& attrs, const SymbolTable& symbols) {
+  std::vector<const AttrEntry*> sorted;
+  for (const AttrEntry& e : attrs) sorted.push_back(&e);
+  std::sort(sorted.begin(), sorted.end(), [&symbols](const AttrEntry* x, const AttrEntry* y) {
+    return symbols.name(x->key) < symbols.name(y->key);
+  });
   h.add(static_cast<std::uint64_t>(attrs.size()));
-  for (const AttrEntry& e : attrs) {
-    h.add(std::string_view(symbols.name(e.key)));
-    h.add(e.value.kind);
-    if (e.value.kind == AttrValue::Kind::String) h.add(std::string_view(symbols.name(e.value.sym)));
-    if (e.value.kind == AttrValue::Kind::Number) h.add(e.value.number);
-    if (e.value.kind == AttrValue::Kind::Bool) h.add(static_cast<std::uint8_t>(e.value.boolean));
+  for (const AttrEntry* e : sorted) {
+    h.add(std::string_view(symbols.name(e->key)));
+    h.add(e->value.kind);
+    if (e->value.kind == AttrValue::Kind::String)
+      h.add(std::string_view(symbols.name(e->value.sym)));
+    if (e->value.kind == AttrValue::Kind::Number) h.add(e->value.number);
+    if (e->value.kind == AttrValue::Kind::Bool) h.add(static_cast<std::uint8_t>(e->value.boolean));
   }
 }
 
@@ -37,9 +44,12 @@ std::uint64_t Core::state_hash() const {
     h.add(a.kind);
     h.add(a.presence);
     h.add(name_or_empty(symbols_, a.away_reason));
-    for (const SkillLevel& s : a.skills) {
-      h.add(std::string_view(symbols_.name(s.skill)));
-      h.add(s.level);
+    std::vector<std::pair<std::string_view, int>> skills;
+    for (const SkillLevel& s : a.skills) skills.emplace_back(symbols_.name(s.skill), s.level);
+    std::sort(skills.begin(), skills.end());
+    for (const auto& [name, level] : skills) {
+      h.add(name);
+      h.add(level);
     }
     for (Symbol l : a.languages) h.add(std::string_view(symbols_.name(l)));
     hash_attrs(h, a.attributes, symbols_);
@@ -246,19 +256,7 @@ Result<Explanation> Core::preview(const CreateInteraction& c, MatchStrategy stra
   it.channel_index = static_cast<std::uint32_t>(channel_index);
   for (const auto& [key, value] : c.attributes) {
     const Symbol k = symbols_.find(key);
-    if (k == kNoSymbol) continue;  // no rule reads an attribute nobody ever named
-    AttrValue v;
-    if (const auto* s = std::get_if<std::string>(&value)) {
-      v.kind = AttrValue::Kind::String;
-      v.sym = symbols_.find(*s);  // kNoSymbol equals no literal
-    } else if (const auto* d = std::get_if<double>(&value)) {
-      v.kind = AttrValue::Kind::Number;
-      v.number = *d;
-    } else {
-      v.kind = AttrValue::Kind::Bool;
-      v.boolean = std::get<bool>(value);
-    }
-    set_attr(it.attributes, k, v);
+    if (k != kNoSymbol) set_attr(it.attributes, k, AttrValue::lookup(value, symbols_));
   }
   it.sentiment = c.sentiment;
   it.priority = c.priority;

@@ -117,8 +117,9 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
   draft.customer_id = c.customer_id;
   draft.channel = symbols_.intern(c.channel);
   draft.channel_index = static_cast<std::uint32_t>(channel_index);
+  // Looked up, not interned, until the create is accepted: a rejected command adds no symbol.
   for (const auto& [key, value] : c.attributes) {
-    set_attr(draft.attributes, symbols_.intern(key), AttrValue::of(value, symbols_));
+    set_attr(draft.attributes, symbols_.find(key), AttrValue::lookup(value, symbols_));
   }
   draft.sentiment = c.sentiment;
   draft.priority = c.priority;
@@ -129,6 +130,14 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
                       "no queue of the policy takes this interaction");
   }
 
+  if (symbols_.size() + 2 * c.attributes.size() > limits_.max_symbols) {
+    return make_error(ErrorCode::LimitExceeded, "attributes",
+                      "too many distinct attribute names and values");
+  }
+  draft.attributes.clear();
+  for (const auto& [key, value] : c.attributes) {
+    set_attr(draft.attributes, symbols_.intern(key), AttrValue::of(value, symbols_));
+  }
   const InteractionIndex i = allocate_interaction();
   Interaction& it = interactions_[i];
   draft.epoch = it.epoch + 1;
@@ -153,6 +162,7 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
   }
   enter_queue(i, queue, false);
   it.first_queue = it.queue;
+  check_sla(i, events);
 
   const LinkedQueue& q = policy.queues[static_cast<std::size_t>(queue)];
   bool routed = false;
@@ -164,7 +174,8 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
         if (now_ - k->created_at > q.affinity.window) break;
         const AgentIndex prev = k->agent;
         const Agent& agent = agents_[prev];
-        if (agent.presence == Presence::Available && eligible_any_step(agent, prev, it, q)) {
+        if (agent.presence == Presence::Available && agent.slots[it.channel_index].capacity > 0 &&
+            eligible_any_step(agent, prev, it, q)) {
           routed = try_preferred(i, prev, "preferred_agent", events);
           if (!routed) {
             hold_for(i, prev, q.affinity.preferred_agent_wait, events);
@@ -207,6 +218,10 @@ Result<Reply> Core::update_interaction(const UpdateInteraction& c, std::vector<E
       return make_error(ErrorCode::LimitExceeded, "attributes",
                         "at most " + std::to_string(limits_.max_attributes) + " attributes");
     }
+  }
+  if (c.attributes && symbols_.size() + 2 * c.attributes->size() > limits_.max_symbols) {
+    return make_error(ErrorCode::LimitExceeded, "attributes",
+                      "too many distinct attribute names and values");
   }
   if (c.sentiment) it.sentiment = *c.sentiment;
   if (c.priority) it.priority = *c.priority;
@@ -287,6 +302,11 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
   auto found = interaction_index_.find(c.interaction_id);
   if (found == interaction_index_.end()) return not_found(c.interaction_id);
   const InteractionIndex i = found->second;
+  const InteractionState state = interactions_[i].state;
+  if (state != InteractionState::Queued && state != InteractionState::Offered &&
+      state != InteractionState::Assigned) {
+    return wrong_state(state, "transfer");
+  }
   if (!c.queue.empty() && !c.agent_id.empty()) {
     return make_error(ErrorCode::InvalidField, "queue",
                       "transfer to a queue or to an agent, not both");
@@ -309,11 +329,6 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
       return make_error(ErrorCode::InvalidField, "agent_id",
                         "agent '" + c.agent_id + "' takes nothing on this channel");
     }
-  }
-  const InteractionState state = interactions_[i].state;
-  if (state != InteractionState::Queued && state != InteractionState::Offered &&
-      state != InteractionState::Assigned) {
-    return wrong_state(state, "transfer");
   }
 
   AgentIndex from_agent = kNone;
@@ -347,7 +362,11 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
     events.push_back(Event{now_, InteractionTransferred{it.id, from_queue, c.queue, ""}});
     place(i, events, true);
   } else {
+    // A new wait starts, in a queue of the current policy (its own may have been reloaded away).
+    enter_queue(i, current_policy_queue(it), false);
     erase_value(it.excluded, target_agent);
+    it.held_named = true;
+    check_sla(i, events);
     events.push_back(Event{now_, InteractionTransferred{it.id, from_queue, "", c.agent_id}});
     if (!try_preferred(i, target_agent, "named_agent", events)) {
       hold_for(i, target_agent, policy_->source->offers.transfer_wait, events);

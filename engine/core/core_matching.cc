@@ -156,39 +156,30 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
   const std::uint32_t bit = 1u << step;
   const ScoringWeights& w = q.weights;
   const double upset_level = upset(it.sentiment, q.sentiment.threshold);
-  // Each class's ceiling: its static score, its best de-escalator's sentiment fit and its head's
-  // idle time (the longest in the class). Affinity agents are scored apart, below. Classes are
-  // searched best ceiling first, and the search ends at the first ceiling below the runner-up.
-  std::vector<std::pair<double, std::uint32_t>>& order = class_scratch_;
-  order.clear();
+  // Each class's ceiling: its static score, its sentiment fit and its head's idle time (the
+  // longest in the class); members differ only in idle time, so a class's first two eligible
+  // members are its best two. Affinity agents are scored apart, below. Classes are searched
+  // best ceiling first (a heap: most searches stop after a few), and the search ends at the
+  // first ceiling below the runner-up.
+  std::vector<std::pair<double, std::uint32_t>>& heap = class_scratch_;
+  heap.clear();
   for (std::uint32_t c = 0; c < pool.classes.size(); ++c) {
     const AgentClass& cls = pool.classes[c];
     if (cls.count == 0 || !(cls.key.step_mask & bit)) continue;
     const double ceiling = cls.static_score +
-                           sentiment_feature(upset_level, cls.max_deescalation(), w.sentiment) +
+                           sentiment_feature(upset_level, cls.key.deescalation, w.sentiment) +
                            idle_feature(cls.head_idle_since, now_, policy.idle_horizon_us, w.idle);
-    order.emplace_back(ceiling, c);
+    heap.emplace_back(ceiling, c);
   }
-  std::sort(order.begin(), order.end(),
-            [](const auto& x, const auto& y) { return x.first > y.first; });
-  for (const auto& [ceiling, c] : order) {
+  std::make_heap(heap.begin(), heap.end());
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end());
+    const auto [ceiling, c] = heap.back();
+    heap.pop_back();
     if (top.second && ceiling < top.second->score.total) break;
-    const AgentClass& cls = pool.classes[c];
-    const double deescalation_ceiling =
-        sentiment_feature(upset_level, cls.max_deescalation(), w.sentiment);
     int found = 0;
-    for (std::uint32_t n = cls.head; n != kNone; n = pools_.node(n).next) {
+    for (std::uint32_t n = pool.classes[c].head; n != kNone && found < 2; n = pools_.node(n).next) {
       const AgentIndex a = pools_.node(n).agent;
-      if (upset_level == 0) {
-        // Members differ only in idle time: the first two eligible are the class's best two.
-        if (found == 2) break;
-      } else if (top.second) {
-        // Members differ in de-escalation too: walk on while one further down could still win.
-        const double rest =
-            cls.static_score + deescalation_ceiling +
-            idle_feature(agents_[a].idle_since, now_, policy.idle_horizon_us, w.idle);
-        if (rest < top.second->score.total) break;
-      }
       if (!eligible(agents_[a], a, it, q, step, ctx)) continue;
       top.offer(score(a, it, q, customer));
       ++found;
@@ -315,7 +306,8 @@ void Core::fill_agent(AgentIndex a, std::vector<Event>& events) {
     Explanation why;
     why.queue = symbols_.name(q.name);
     why.step = it.step;
-    why.reason = from_hold ? "preferred_agent" : "agent_became_free";
+    why.reason =
+        !from_hold ? "agent_became_free" : (it.held_named ? "named_agent" : "preferred_agent");
     why.chosen = named(score(a, it, q, customer_of(it)));
     why.candidates = 1;
     leave_waiting(best);

@@ -24,10 +24,14 @@ Result<Reply> Core::set_policy(const SetPolicy& c, std::vector<Event>& events) {
   // The live state must fit the new policy; otherwise the old one keeps running.
   for (const Interaction& it : interactions_) {
     if (it.id.empty() || is_terminal(it.state)) continue;
-    if (next.channel_index(it.channel) < 0) {
+    const std::int32_t channel = next.channel_index(it.channel);
+    bool taken = false;
+    for (const LinkedQueue& q : next.queues)
+      taken = taken || (channel >= 0 && (q.channel_mask & (1ull << channel)));
+    if (!taken) {
       return make_error(ErrorCode::InvalidState, "channels",
-                        "channel '" + symbols_.name(it.channel) +
-                            "' is still used by interaction '" + it.id + "'");
+                        "no queue of the new policy would take channel '" +
+                            symbols_.name(it.channel) + "' of live interaction '" + it.id + "'");
     }
   }
   for (const Agent& agent : agents_) {
@@ -124,6 +128,17 @@ Result<Reply> Core::set_policy(const SetPolicy& c, std::vector<Event>& events) {
     }
     enqueue(i, events, false);
     ++requeued;
+  }
+  // Wellbeing protection that the new caps or cool-down end must end on time.
+  const WellbeingPolicy& wellbeing = policy.source->wellbeing;
+  for (AgentIndex a = 0; a < agents_.size(); ++a) {
+    const Agent& agent = agents_[a];
+    if (wellbeing.max_consecutive_negative == 0 ||
+        agent.consecutive_negative < wellbeing.max_consecutive_negative) {
+      continue;
+    }
+    const Timestamp ends = agent.last_negative_at + wellbeing.cooldown;
+    if (ends > now_) timers_.schedule(ends, TimerKind::WellbeingEnd, a, 0);
   }
   // Anyone free now takes what the new rules let them take.
   for (AgentIndex a = 0; a < agents_.size(); ++a) fill_agent(a, events);

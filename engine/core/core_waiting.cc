@@ -100,20 +100,29 @@ Core::WaitingSet& Core::waiting_set(const LinkedQueue& q, std::uint32_t step,
   return waiting_[q.waiting_offset + step * policy_->channels.size() + channel];
 }
 
-std::int32_t Core::ensure_policy_queue(InteractionIndex i) {
-  Interaction& it = interactions_[i];
+std::int32_t Core::current_policy_queue(const Interaction& it) const {
   std::int32_t pq = queue_runtimes_[it.queue].policy_index;
-  if (pq < 0) {
-    // Its queue left the policy (a reload while it was with an agent): route it afresh.
-    pq = select_queue(it);
-    if (pq < 0) pq = static_cast<std::int32_t>(policy_->queues.size()) - 1;
-    enter_queue(i, pq, false);
+  if (pq >= 0) return pq;
+  // Its queue left the policy (a reload while it was with an agent): route it afresh, or to the
+  // last queue that takes its channel (SetPolicy guarantees there is one).
+  pq = select_queue(it);
+  for (std::size_t q = policy_->queues.size(); pq < 0 && q-- > 0;) {
+    if (policy_->queues[q].channel_mask & (1ull << it.channel_index))
+      pq = static_cast<std::int32_t>(q);
   }
+  SB_CHECK(pq >= 0);
+  return pq;
+}
+
+std::int32_t Core::ensure_policy_queue(InteractionIndex i) {
+  const std::int32_t pq = current_policy_queue(interactions_[i]);
+  if (queue_runtimes_[interactions_[i].queue].policy_index < 0) enter_queue(i, pq, false);
   return pq;
 }
 
 void Core::place(InteractionIndex i, std::vector<Event>& events, bool announce) {
   const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(ensure_policy_queue(i))];
+  check_sla(i, events);  // armed now: an offer that is missed still counts against the SLA
   Interaction& it = interactions_[i];
   it.step = step_for_wait(q, now_ - it.queued_at);
   route(i, events);  // a free agent takes it at once: it never enters a waiting set
@@ -190,6 +199,7 @@ void Core::leave_waiting(InteractionIndex i) {
     --queue_runtimes_[it.queue].waiting;
   }
   if (it.held_for != kNone) {
+    it.held_named = false;
     std::vector<InteractionIndex>& held = agents_[it.held_for].held;
     held.erase(std::remove(held.begin(), held.end(), i), held.end());
     it.held_for = kNone;

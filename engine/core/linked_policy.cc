@@ -1,6 +1,7 @@
 #include "engine/core/linked_policy.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -74,6 +75,11 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
   if (p.queues.empty()) return invalid("queues", "a policy declares at least one queue");
   if (p.idle_horizon.count() <= 0) return invalid("idle_horizon", "must be positive");
   if (!finite_weights(p.scoring)) return invalid("scoring", "weights must be finite and >= 0");
+  if (!std::isfinite(p.wellbeing.negative_below) || p.wellbeing.cooldown.count() < 0) {
+    return invalid("wellbeing", "negative_below must be finite and cooldown >= 0");
+  }
+  if (p.offers.transfer_wait.count() < 0) return invalid("offers.transfer_wait", "negative");
+  if (p.journey.lookback.count() <= 0) return invalid("journey.lookback", "must be positive");
 
   for (const ChannelPolicy& c : p.channels) {
     const Symbol name = symbols.intern(c.name);
@@ -126,6 +132,13 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
     } else {
       out.match_index.unindexed.push_back(queue_number);
     }
+    if (!std::isfinite(q.priority)) return invalid(where + ".priority", "must be a finite number");
+    if (!std::isfinite(q.aging_per_minute) || q.aging_per_minute < 0) {
+      return invalid(where + ".aging_per_minute", "must be a finite number >= 0");
+    }
+    if (!std::isfinite(q.sentiment.threshold) || !std::isfinite(q.sentiment.priority_bump)) {
+      return invalid(where + ".sentiment", "threshold and priority_bump must be finite numbers");
+    }
     lq.priority = q.priority;
     if (!q.channels.empty()) {
       lq.channel_mask = 0;
@@ -149,6 +162,10 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
     if (q.steps.size() > kMaxSteps) return invalid(where + ".steps", "at most 32 steps");
     for (std::size_t k = 0; k < q.steps.size(); ++k) {
       const EscalationStep& step = q.steps[k];
+      if (!std::isfinite(step.priority_bump)) {
+        return invalid(where + ".steps[" + std::to_string(k) + "].priority_bump",
+                       "must be a finite number");
+      }
       if (k == 0 && step.after.count() != 0)
         return invalid(where + ".steps[0].after", "the first step starts at 0s");
       if (k > 0 && step.after <= q.steps[k - 1].after) {
@@ -176,8 +193,10 @@ Result<LinkedPolicy> link_policy(std::shared_ptr<const Policy> policy, SymbolTab
       lq.steps.push_back(std::move(linked));
     }
     lq.weights = q.scoring.value_or(p.scoring);
-    signature += '|' + std::to_string(lq.channel_mask) + '|' + std::to_string(lq.weights.skill) +
-                 '|' + std::to_string(lq.weights.load);
+    // Weights by their bits: queues share a pool only if their class scores are bit-equal.
+    signature += '|' + std::to_string(lq.channel_mask) + '|' +
+                 std::to_string(std::bit_cast<std::uint64_t>(lq.weights.skill)) + '|' +
+                 std::to_string(std::bit_cast<std::uint64_t>(lq.weights.load));
     for (Symbol skill : lq.skills) signature += '|' + std::to_string(skill);
     auto [group, inserted] =
         group_of.try_emplace(signature, static_cast<std::uint32_t>(out.pool_groups.size()));

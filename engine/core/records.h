@@ -87,7 +87,8 @@ struct Interaction {
   Timestamp offer_expires_at;
   std::vector<AgentIndex> excluded;  // agents who rejected or missed it
   AgentIndex held_for = kNone;
-  std::uint32_t epoch = 0;            // bumps on every state change; stale timers compare it
+  bool held_named = false;  // held by a transfer to a named agent (else a preferred-agent wait)
+  std::uint32_t epoch = 0;  // bumps on every state change; stale timers compare it
   std::uint32_t queue_epoch = 0;      // bumps when it enters a queue
   std::uint32_t sla_timer_epoch = 0;  // the queue_epoch its SLA timer was set for
   bool sla_breached = false;

@@ -188,8 +188,12 @@ TEST_CASE("transfer with no target hands the interaction out of the domain") {
   Reply r = h.ok(TransferInteraction{"v1", "", ""});
   CHECK(r.state == InteractionState::Transferred);
   CHECK(h.core().agent("a1")->channels[0].load == 0);
-  auto bad = h.apply(TransferInteraction{"v1", "nowhere", ""});
+  auto ended = h.apply(TransferInteraction{"v1", "nowhere", ""});
+  CHECK(ended.error().code == ErrorCode::InvalidState);  // the state is checked first
+  h.create("v2", "voice", "c2");
+  auto bad = h.apply(TransferInteraction{"v2", "nowhere", ""});
   CHECK(bad.error().code == ErrorCode::UnknownQueue);
+  CHECK(bad.error().field == "queue");
   h.check_invariants();
 }
 
@@ -228,4 +232,76 @@ TEST_CASE("estimated wait comes from the queue's recent service rate") {
   auto q = h.core().queue("general");
   CHECK(q->waiting == 2);
   CHECK(q->oldest_wait == 0s);
+}
+
+TEST_CASE("an offer missed past the SLA threshold still breaches it") {
+  Policy p = basic_policy();
+  p.channels[2].offer_timeout = std::chrono::seconds(60);  // email: longer than the 20 s SLA
+  Harness h(p);
+  h.add_agent({"a1", {}});
+  h.create("e1", "email", "c1");
+  REQUIRE(h.agent_of("e1") == "a1");  // offered at once: it never entered a waiting set
+  h.advance(20s);
+  REQUIRE(h.events_of<SlaBreach>().size() == 1);
+  CHECK(h.events_of<SlaBreach>()[0].interaction_id == "e1");
+}
+
+TEST_CASE("a reused interaction slot is never hit by its old occupant's SLA timer") {
+  core::CoreLimits limits;
+  limits.retained_ended = 1;
+  Harness h(basic_policy(), limits);
+  h.add_agent({"a1", {}}, false);
+  h.create("old", "voice", "c1");  // waits: its SLA timer is set for +20 s
+  h.advance(1s);
+  h.set_state("a1", Presence::Available);
+  h.accept("old");
+  h.complete("old");
+  h.create("other", "voice", "c2");
+  h.accept("other");
+  h.complete("other");
+  h.advance(1s);  // "old" is evicted (one ended interaction is retained); its slot is free
+  REQUIRE_FALSE(h.core().interaction("old").has_value());
+  h.set_state("a1", Presence::Away);
+  h.advance(3s);
+  h.create("new", "voice", "c3");  // takes the old slot, waits
+  h.advance(15s);                  // past the old timer (+20 s from the start), not the new one
+  CHECK(h.events_of<SlaBreach>().empty());
+  h.advance(5s);
+  REQUIRE(h.events_of<SlaBreach>().size() == 1);
+  CHECK(h.events_of<SlaBreach>()[0].interaction_id == "new");
+  h.check_invariants();
+}
+
+TEST_CASE("a named transfer after a reload removed the queue lands in a current queue") {
+  Harness h;
+  h.add_agent({"a1", {{"billing", 8}}});
+  h.add_agent({"a2", {{"billing", 8}}});
+  h.create("b1", "voice", "c1", {{"intent", std::string("billing")}});
+  const std::string first = h.agent_of("b1");
+  const std::string other = first == "a1" ? "a2" : "a1";
+  h.accept("b1");
+  Policy next = basic_policy();
+  next.version = 2;
+  next.queues[0].name = "billing_v2";
+  h.ok(SetPolicy{std::make_shared<const Policy>(next)});
+  h.advance(5min);
+  h.ok(TransferInteraction{"b1", "", other});
+  CHECK(h.agent_of("b1") == other);
+  auto v = h.core().interaction("b1");
+  CHECK(v->summary.queue == "billing_v2");
+  CHECK(v->queued_at == h.now());  // a new wait starts with the transfer
+  CHECK(h.events_of<SlaBreach>().empty());
+  h.check_invariants();
+}
+
+TEST_CASE("non-finite policy numbers are refused") {
+  Harness h;
+  Policy p = basic_policy();
+  p.queues[1].priority = std::nan("");
+  auto r = h.apply(SetPolicy{std::make_shared<const Policy>(p)});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().field == "queues.general.priority");
+  Policy q = basic_policy();
+  q.queues[1].steps[0].priority_bump = INFINITY;
+  CHECK_FALSE(h.apply(SetPolicy{std::make_shared<const Policy>(q)}).ok());
 }

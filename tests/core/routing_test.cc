@@ -308,3 +308,16 @@ TEST_CASE("preview: indexed and naive search agree, and preview changes nothing"
   }
   CHECK(h.core().state_hash() == before);
 }
+
+TEST_CASE("preferred-agent wait never holds for an agent who takes nothing on the channel") {
+  Policy p = basic_policy();
+  p.queues[1].affinity.preferred_agent_wait = 30s;
+  Harness h(p);
+  h.add_agent({"voice_only", {}, {"en"}, {{"voice", 1}}});
+  h.create("call", "voice", "erin");
+  h.accept("call");
+  h.complete("call");
+  h.add_agent({"chatter", {}, {"en"}, {{"chat", 3}}});
+  h.create("chat", "chat", "erin");
+  CHECK(h.agent_of("chat") == "chatter");  // not held for voice_only
+}
