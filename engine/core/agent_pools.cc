@@ -19,11 +19,19 @@ std::uint32_t AgentPools::add_node(AgentIndex agent, std::uint32_t pool, std::ui
   Pool& p = pools_[pool];
   ClassKey family_key = key;
   family_key.free = 0;
-  auto [found, inserted] = p.family_by_key.try_emplace(
-      family_key.packed(), static_cast<std::uint32_t>(p.families.size()));
-  if (inserted) {
+  const std::uint64_t packed = family_key.packed();
+  auto at = std::lower_bound(p.family_by_key.begin(), p.family_by_key.end(),
+                             std::pair{packed, std::uint32_t{0}});
+  std::uint32_t family;
+  if (at != p.family_by_key.end() && at->first == packed) {
+    family = at->second;
+  } else {
+    // New families appear only when agents or the policy change, never while routing.
+    family = static_cast<std::uint32_t>(p.families.size());
     p.families.push_back(
-        ClassFamily{family_key, std::vector<std::uint32_t>(key.capacity + 1u, kNone)});
+        ClassFamily{family_key, static_cast<std::uint32_t>(p.class_by_free.size())});
+    p.class_by_free.resize(p.class_by_free.size() + key.capacity + 1u, kNone);
+    p.family_by_key.insert(at, {packed, family});
   }
   std::uint32_t n;
   if (!free_.empty()) {
@@ -33,7 +41,7 @@ std::uint32_t AgentPools::add_node(AgentIndex agent, std::uint32_t pool, std::ui
     n = static_cast<std::uint32_t>(nodes_.size());
     nodes_.emplace_back();  // chunked: no doubling, no moves
   }
-  nodes_[n] = PoolNode{agent, pool, found->second, kNone, kNone, kNone, channel};
+  nodes_[n] = PoolNode{agent, pool, family, kNone, kNone, kNone, channel};
   return n;
 }
 

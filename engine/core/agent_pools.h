@@ -44,8 +44,8 @@ struct AgentClass {
 // The classes that differ only in free slots: an agent's family is fixed until its skills or
 // the policy change, so moving it between classes as its load changes is an array lookup.
 struct ClassFamily {
-  ClassKey key;                              // free = 0
-  std::vector<std::uint32_t> class_by_free;  // capacity + 1 entries, kNone until used
+  ClassKey key;                // free = 0
+  std::uint32_t slots_at = 0;  // its capacity + 1 entries in Pool::class_by_free
 };
 
 // One membership of an agent: in pool `pool` (queue x channel), in class `cls` while routable.
@@ -63,7 +63,8 @@ struct Pool {
   std::vector<AgentClass> classes;
   std::vector<std::uint32_t> by_score;  // class indices, static_score descending
   std::vector<ClassFamily> families;
-  std::unordered_map<std::uint64_t, std::uint32_t> family_by_key;
+  std::vector<std::uint32_t> class_by_free;  // per family, per free-slot count: class or kNone
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> family_by_key;  // sorted by key
 };
 
 class AgentPools {
@@ -92,13 +93,13 @@ class AgentPools {
   template <typename StaticScore>
   void link(std::uint32_t node, std::uint32_t free, StaticScore&& static_score, bool newest) {
     Pool& p = pools_[nodes_[node].pool];
-    ClassFamily& family = p.families[nodes_[node].family];
-    std::uint32_t c = family.class_by_free[free];
+    const ClassFamily& family = p.families[nodes_[node].family];
+    std::uint32_t c = p.class_by_free[family.slots_at + free];
     if (c == kNone) {
       ClassKey key = family.key;
       key.free = static_cast<std::uint8_t>(free);
       c = add_class(p, key, static_score(key));
-      p.families[nodes_[node].family].class_by_free[free] = c;
+      p.class_by_free[family.slots_at + free] = c;
     }
     link_to_class(node, c, newest);
   }
