@@ -7,7 +7,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev prometheus-cpp-dev libconcurrentqueue-dev
-  doctest-dev libcli11-dev libspdlog-dev libfmt-dev
+  doctest-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,0 +1,81 @@
+#include "engine/policy/reloader.h"
+
+#include <openssl/evp.h>
+
+#include "engine/policy/policy_loader.h"
+#include "engine/policy/policy_tests.h"
+
+namespace sb::policy {
+
+std::string_view to_string(ReloadTrigger t) {
+  switch (t) {
+    case ReloadTrigger::Startup:
+      return "startup";
+    case ReloadTrigger::Signal:
+      return "signal";
+    case ReloadTrigger::FileChange:
+      return "file_change";
+    case ReloadTrigger::Api:
+      return "api";
+  }
+  return "unknown";
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+PolicyReloader::PolicyReloader(std::string source_name, Apply apply, std::size_t history_max)
+    : source_name_(std::move(source_name)), apply_(std::move(apply)), history_max_(history_max) {}
+
+ReloadRecord PolicyReloader::reload(std::string_view yaml, ReloadTrigger trigger, Timestamp now) {
+  std::lock_guard lock(mutex_);
+  ReloadRecord record;
+  record.version = ++last_version_;
+  record.at = now;
+  record.sha256 = sha256_hex(yaml);
+  record.trigger = trigger;
+  LoadResult loaded = load_policy(yaml, source_name_, record.version);
+  for (const Diagnostic& d : loaded.diagnostics) record.errors.push_back(d.to_string());
+  if (loaded.loaded) {
+    for (const TestFailure& f : run_policy_tests(*loaded.loaded)) {
+      record.errors.push_back(source_name_ + ":" + std::to_string(f.line) + ":1: test '" + f.name +
+                              "' failed: " + f.message);
+    }
+  }
+  if (record.errors.empty()) {
+    Result<Reply> installed = apply_(SetPolicy{loaded.loaded->policy});
+    if (installed.ok()) {
+      record.accepted = true;
+      current_ = std::pair{record.version, std::string(yaml)};
+    } else {
+      record.errors.push_back(source_name_ + ": the engine refused the policy: " +
+                              installed.error().field + ": " + installed.error().message);
+    }
+  }
+  history_.push_back(record);
+  if (history_.size() > history_max_) history_.pop_front();
+  return record;
+}
+
+std::vector<ReloadRecord> PolicyReloader::history() const {
+  std::lock_guard lock(mutex_);
+  return {history_.begin(), history_.end()};
+}
+
+std::optional<std::pair<std::uint64_t, std::string>> PolicyReloader::current() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+}  // namespace sb::policy

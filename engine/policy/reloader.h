@@ -1,0 +1,65 @@
+// Policy hot reload: one function that every trigger (start-up, SIGHUP, a change of the file,
+// the admin API) calls. It parses, validates, compiles and tests the new policy on the calling
+// thread — never the core's — then hands one SetPolicy command to the core through `apply`,
+// which swaps it in between two commands. Every attempt is recorded (version, time, sha256 of
+// the source, trigger, result, errors); a failed attempt changes nothing and the old policy
+// keeps running.
+//
+// Thread contract: reload(), history() and current() may be called from any thread; attempts
+// are serialized by an internal mutex (reloads are rare), and `apply` is called under it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "switchboard/command.h"
+#include "switchboard/result.h"
+#include "switchboard/time.h"
+
+namespace sb::policy {
+
+enum class ReloadTrigger { Startup, Signal, FileChange, Api };
+std::string_view to_string(ReloadTrigger t);
+
+struct ReloadRecord {
+  std::uint64_t version = 0;  // monotonic, one per attempt
+  Timestamp at;
+  std::string sha256;  // of the source text, hex
+  ReloadTrigger trigger = ReloadTrigger::Startup;
+  bool accepted = false;
+  std::vector<std::string> errors;  // FILE:LINE:COLUMN: message, failed tests, the core's refusal
+};
+
+class PolicyReloader {
+ public:
+  // Installs a compiled policy in the core and returns the core's answer.
+  using Apply = std::function<Result<Reply>(SetPolicy)>;
+
+  PolicyReloader(std::string source_name, Apply apply, std::size_t history_max = 100);
+
+  // One attempt: compile, test, install. Returns its record.
+  ReloadRecord reload(std::string_view yaml, ReloadTrigger trigger, Timestamp now);
+
+  std::vector<ReloadRecord> history() const;  // oldest first
+  // The source text of the policy running now, and its version.
+  std::optional<std::pair<std::uint64_t, std::string>> current() const;
+
+ private:
+  std::string source_name_;
+  Apply apply_;
+  std::size_t history_max_;
+  mutable std::mutex mutex_;
+  std::uint64_t last_version_ = 0;
+  std::deque<ReloadRecord> history_;
+  std::optional<std::pair<std::uint64_t, std::string>> current_;
+};
+
+std::string sha256_hex(std::string_view data);
+
+}  // namespace sb::policy
