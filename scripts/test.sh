@@ -28,3 +28,8 @@ if [ "${SB_SKIP_SANITIZE:-0}" != "1" ]; then
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
   configure_build_test build-sanitize -DCMAKE_BUILD_TYPE=Debug -DSB_SANITIZE=ON -DSB_BUILD_TESTS=ON -DSB_BUILD_BENCH=OFF
 fi
+
+if [ "${SB_SKIP_FUZZ:-0}" != "1" ]; then
+  echo "== fuzz regression (30 s per target) =="
+  scripts/fuzz.sh "${SB_FUZZ_SECONDS:-30}"
+fi

@@ -196,7 +196,7 @@ void load_channels(Loader& l, const YAML::Node& n, Policy& p) {
   for (auto it = n.begin(); it != n.end(); ++it) {
     ChannelPolicy c;
     c.name = it->first.Scalar();
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: the iterator yields temporaries
     const std::string where = "channels." + c.name;
     if (v.IsNull()) {
       p.channels.push_back(c);
@@ -225,7 +225,7 @@ void load_channels(Loader& l, const YAML::Node& n, Policy& p) {
   std::vector<std::string> declared;
   for (const ChannelPolicy& c : p.channels) declared.push_back(c.name);
   for (auto it = n.begin(); it != n.end(); ++it) {
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: the iterator yields temporaries
     if (!v.IsMap() || !v["blocks"] || !v["blocks"].IsSequence()) continue;
     for (const YAML::Node& b : v["blocks"]) l.declared(b, b.Scalar(), declared, "channel");
   }
