@@ -100,12 +100,13 @@ class Parser {
         break;
     }
     if (c == '=' || c == '!' || c == '<' || c == '>') {
-      t.kind = Tok::Op;
       const bool two = pos_ + 1 < text_.size() && text_[pos_ + 1] == '=';
-      t.text = text_.substr(pos_, two ? 2 : 1);
+      if (!two && (c == '=' || c == '!')) {
+        fail(t.offset, std::string("'") + c + "' is not an operator; write == or !=");
+      }
+      t.kind = Tok::Op;
+      t.text = two ? std::string{c, '='} : std::string(1, c);
       pos_ += two ? 2 : 1;
-      if (t.text == "=" || t.text == "!")
-        fail(t.offset, "'" + t.text + "' is not an operator; write == or !=");
       return t;
     }
     if (c == '"' || c == '\'') {
