@@ -11,9 +11,8 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> policies;
   CLI::App* check = app.add_subcommand("check", "validate a routing policy and run its tests");
-  check->add_option("POLICY", policies, "policy files (YAML)")
-      ->required()
-      ->check(CLI::ExistingFile);
+  // Unreadable files are reported by run_check as FILE:1:1 lines, with exit status 1.
+  check->add_option("POLICY", policies, "policy files (YAML)")->required();
 
   CLI11_PARSE(app, argc, argv);
   if (check->parsed()) return sb::app::run_check(policies, stdout, stderr);

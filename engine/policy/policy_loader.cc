@@ -222,6 +222,8 @@ void load_channels(Loader& l, const YAML::Node& n, Policy& p) {
     if (v["blocks"]) c.blocks = l.names(v["blocks"], where + ".blocks");
     p.channels.push_back(c);
   }
+  if (p.channels.empty()) l.error(n, "a policy declares at least one channel");
+  if (p.channels.size() > 64) l.error(n, "a policy declares at most 64 channels");
   std::vector<std::string> declared;
   for (const ChannelPolicy& c : p.channels) declared.push_back(c.name);
   for (auto it = n.begin(); it != n.end(); ++it) {
@@ -319,6 +321,7 @@ void load_steps(Loader& l, const YAML::Node& n, QueuePolicy& q, const Expression
                 const std::string& where) {
   if (!l.is_list(n, where + ".steps")) return;
   if (n.size() == 0) l.error(n, where + ".steps needs at least one step");
+  if (n.size() > 32) l.error(n, where + " has more than 32 steps");
   std::size_t k = 0;
   for (const YAML::Node& s : n) {
     const std::string at = where + ".steps[" + std::to_string(k++) + "]";
@@ -358,6 +361,7 @@ void load_queue(Loader& l, const YAML::Node& n, Policy& p, std::vector<std::stri
     l.error(n, fallback + " needs a name");
   } else if (auto s = l.text(n["name"], fallback + ".name")) {
     q.name = *s;
+    if (q.name.empty()) l.error(n["name"], fallback + ".name must not be empty");
     if (std::find(names.begin(), names.end(), q.name) != names.end())
       l.error(n["name"], "queue '" + q.name + "' is declared twice");
   }
