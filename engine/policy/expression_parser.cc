@@ -1,5 +1,6 @@
 #include "engine/policy/expression_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -58,15 +59,38 @@ class Parser {
   Parser(std::string_view text, const ExpressionScope& scope) : text_(text), scope_(scope) {}
 
   Typed parse() {
+    if (text_.size() > kMaxLength) fail(kMaxLength, "a rule is at most 4096 characters");
     advance();
     if (current_.kind == Tok::End) fail(0, "empty rule");
     Typed e = parse_or();
     if (current_.kind != Tok::End) fail(current_.offset, "unexpected '" + current_.text + "'");
     require_bool(e, "a rule");
+    // The core evaluates rules recursively: keep them shallow.
+    if (depth_of(e.expr, e.expr.root) > kMaxDepth)
+      fail(0, "a rule nests too deeply (at most 64 levels)");
     return e;
   }
 
  private:
+  static constexpr std::size_t kMaxLength = 4096;
+  static constexpr int kMaxDepth = 64;
+
+  static int depth_of(const Expr& e, std::int32_t index) {
+    if (index < 0) return 0;
+    const ExprNode& n = e.nodes[static_cast<std::size_t>(index)];
+    return 1 + std::max(depth_of(e, n.lhs), depth_of(e, n.rhs));
+  }
+
+  // Guards the parser's own recursion (parentheses, `not`).
+  struct Nesting {
+    explicit Nesting(Parser& p, std::size_t offset) : parser(p) {
+      if (++parser.nesting_ > kMaxDepth)
+        parser.fail(offset, "a rule nests too deeply (at most 64 levels)");
+    }
+    ~Nesting() { --parser.nesting_; }
+    Parser& parser;
+  };
+
   [[noreturn]] void fail(std::size_t offset, std::string message) {
     throw Failure{ExpressionError{offset, std::move(message)}};
   }
@@ -186,6 +210,7 @@ class Parser {
   Typed parse_not() {
     if (is_word("not")) {
       const std::size_t at = current_.offset;
+      Nesting guard(*this, at);
       advance();
       Typed operand = parse_not();
       require_bool(operand, "the operand of 'not'");
@@ -260,6 +285,7 @@ class Parser {
     const Token t = current_;
     switch (t.kind) {
       case Tok::LParen: {
+        Nesting guard(*this, t.offset);
         advance();
         Typed inner = parse_or();
         if (current_.kind != Tok::RParen) fail(current_.offset, "expected ')'");
@@ -384,6 +410,7 @@ class Parser {
   std::string_view text_;
   const ExpressionScope& scope_;
   std::size_t pos_ = 0;
+  int nesting_ = 0;
   Token current_;
 };
 

@@ -145,3 +145,19 @@ TEST_CASE("did you mean") {
   CHECK(closest("zzzzzz", {"billing", "tech"}).empty());
   CHECK(did_you_mean("tehc", {"billing", "tech"}) == " (did you mean 'tech'?)");
 }
+
+TEST_CASE("rules are bounded: length, nesting and chain depth") {
+  CHECK(parse_bad(std::string(5000, ' ') + "true").message.find("at most 4096") !=
+        std::string::npos);
+  CHECK(parse_bad(std::string(100, '(') + "true" + std::string(100, ')'))
+            .message.find("nests too deeply") != std::string::npos);
+  std::string nots;
+  for (int k = 0; k < 100; ++k) nots += "not ";
+  CHECK(parse_bad(nots + "true").message.find("nests too deeply") != std::string::npos);
+  std::string chain = "true";
+  for (int k = 0; k < 100; ++k) chain += " and true";
+  CHECK(parse_bad(chain).message.find("nests too deeply") != std::string::npos);
+  std::string fine = "true";
+  for (int k = 0; k < 30; ++k) fine += " and true";
+  parse_ok(fine);
+}
