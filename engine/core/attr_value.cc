@@ -4,34 +4,33 @@
 
 namespace sb::core {
 
-AttrValue AttrValue::of(const AttributeValue& v, SymbolTable& symbols) {
+namespace {
+
+// One conversion for both: `symbol_of` interns (of) or only looks up (lookup).
+template <typename SymbolOf>
+AttrValue convert(const AttributeValue& v, SymbolOf&& symbol_of) {
   AttrValue out;
   if (const auto* s = std::get_if<std::string>(&v)) {
-    out.kind = Kind::String;
-    out.sym = symbols.intern(*s);
+    out.kind = AttrValue::Kind::String;
+    out.sym = symbol_of(*s);
   } else if (const auto* d = std::get_if<double>(&v)) {
-    out.kind = Kind::Number;
+    out.kind = AttrValue::Kind::Number;
     out.number = *d;
   } else {
-    out.kind = Kind::Bool;
+    out.kind = AttrValue::Kind::Bool;
     out.boolean = std::get<bool>(v);
   }
   return out;
 }
 
+}  // namespace
+
+AttrValue AttrValue::of(const AttributeValue& v, SymbolTable& symbols) {
+  return convert(v, [&symbols](const std::string& s) { return symbols.intern(s); });
+}
+
 AttrValue AttrValue::lookup(const AttributeValue& v, const SymbolTable& symbols) {
-  AttrValue out;
-  if (const auto* s = std::get_if<std::string>(&v)) {
-    out.kind = Kind::String;
-    out.sym = symbols.find(*s);
-  } else if (const auto* d = std::get_if<double>(&v)) {
-    out.kind = Kind::Number;
-    out.number = *d;
-  } else {
-    out.kind = Kind::Bool;
-    out.boolean = std::get<bool>(v);
-  }
-  return out;
+  return convert(v, [&symbols](const std::string& s) { return symbols.find(s); });
 }
 
 AttributeValue AttrValue::to_public(const SymbolTable& symbols) const {
