@@ -40,7 +40,9 @@ Policy random_world_policy(std::uint64_t version, bool alternate) {
   p.journey.max_customers = 25;  // fewer than customers: eviction happens
   for (const char* intent : {"billing", "tech", "sales"}) {
     QueuePolicy q;
-    q.name = intent;
+    // The alternate policy renames a queue, so reloads strand offered and assigned interactions
+    // in a queue that no longer exists.
+    q.name = alternate && std::string(intent) == "sales" ? "sales_v2" : intent;
     q.match = intent_is(intent);
     q.skills = {intent};
     q.priority = alternate && std::string(intent) == "sales" ? 5 : 0;
