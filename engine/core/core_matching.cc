@@ -323,7 +323,6 @@ void Core::offer(InteractionIndex i, AgentIndex a, Explanation explanation,
   it.state = InteractionState::Offered;
   it.agent = a;
   it.offer = next_offer_++;
-  it.offer_step = it.step;
   ++it.epoch;
   it.offer_expires_at = now_ + policy_->channels[it.channel_index].config.offer_timeout;
   offers_.emplace(it.offer, i);

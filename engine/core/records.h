@@ -99,8 +99,6 @@ struct Interaction {
   double order_key = 0;
   std::uint64_t wait_seq = 0;
   bool in_waiting_set = false;
-  // The explanation of the current offer.
-  std::uint32_t offer_step = 0;
 };
 
 // Records live in chunks: they never move, so indexes may key on views of their ids.
