@@ -13,18 +13,12 @@ namespace {
 constexpr int kMaxProficiency = 10;
 constexpr std::uint32_t kMaxCapacity = 100;
 
-template <typename T>
-void erase_value(std::vector<T>& v, const T& value) {
-  v.erase(std::remove(v.begin(), v.end(), value), v.end());
-}
-
 }  // namespace
 
 std::optional<Error> Core::validate_attributes(const Attributes& attrs,
                                                const std::string& field) const {
   if (attrs.size() > limits_.max_attributes) {
-    return make_error(ErrorCode::LimitExceeded, field,
-                      "at most " + std::to_string(limits_.max_attributes) + " attributes");
+    return over_limit(field, limits_.max_attributes, "attributes");
   }
   for (std::size_t k = 0; k < attrs.size(); ++k) {
     const auto& [key, value] = attrs[k];
@@ -39,8 +33,7 @@ std::optional<Error> Core::validate_attributes(const Attributes& attrs,
     }
     if (const auto* s = std::get_if<std::string>(&value);
         s && s->size() > limits_.max_string_length) {
-      return make_error(ErrorCode::LimitExceeded, field + "." + key,
-                        "at most " + std::to_string(limits_.max_string_length) + " characters");
+      return over_limit(field + "." + key, limits_.max_string_length, "characters");
     }
     if (const auto* d = std::get_if<double>(&value); d && !std::isfinite(*d)) {
       return make_error(ErrorCode::InvalidField, field + "." + key, "must be a finite number");
@@ -57,8 +50,7 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
         "agent ids are 1 to " + std::to_string(limits_.max_id_length) + " characters");
   }
   if (c.skills.size() > limits_.max_skills) {
-    return make_error(ErrorCode::LimitExceeded, "skills",
-                      "at most " + std::to_string(limits_.max_skills) + " skills");
+    return over_limit("skills", limits_.max_skills, "skills");
   }
   for (std::size_t k = 0; k < c.skills.size(); ++k) {
     const auto& [name, level] = c.skills[k];
@@ -76,8 +68,7 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
     }
   }
   if (c.languages.size() > limits_.max_languages) {
-    return make_error(ErrorCode::LimitExceeded, "languages",
-                      "at most " + std::to_string(limits_.max_languages) + " languages");
+    return over_limit("languages", limits_.max_languages, "languages");
   }
   for (const std::string& lang : c.languages) {
     if (lang.empty() || lang.size() > limits_.max_string_length) {
@@ -109,8 +100,7 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
   auto found = agent_index_.find(c.agent_id);
   const bool is_new = found == agent_index_.end();
   if (is_new && agents_.size() >= limits_.max_agents) {
-    return make_error(ErrorCode::LimitExceeded, "agent_id",
-                      "at most " + std::to_string(limits_.max_agents) + " agents");
+    return over_limit("agent_id", limits_.max_agents, "agents");
   }
   // New capacities must hold the current load: no agent is ever over capacity.
   Agent draft;
@@ -186,8 +176,7 @@ Result<Reply> Core::set_agent_state(const SetAgentState& c, std::vector<Event>& 
     return make_error(ErrorCode::InvalidField, "state", "state is available, away or offline");
   }
   if (c.reason.size() > limits_.max_string_length) {
-    return make_error(ErrorCode::LimitExceeded, "reason",
-                      "at most " + std::to_string(limits_.max_string_length) + " characters");
+    return over_limit("reason", limits_.max_string_length, "characters");
   }
   const Symbol reason = c.reason.empty() ? kNoSymbol : symbols_.intern(c.reason);
   set_presence(found->second, c.state, reason, events);

@@ -4,16 +4,12 @@
 #include <string>
 
 #include "engine/common/assert.h"
+#include "engine/common/erase_value.h"
 #include "engine/common/state_hasher.h"
 #include "engine/core/core.h"
 
 namespace sb::core {
 namespace {
-
-template <typename T>
-void erase_value(std::vector<T>& v, const T& value) {
-  v.erase(std::remove(v.begin(), v.end(), value), v.end());
-}
 
 Error not_found(const std::string& id) {
   return make_error(ErrorCode::NotFound, "interaction_id", "no interaction '" + id + "'");
@@ -215,8 +211,7 @@ Result<Reply> Core::update_interaction(const UpdateInteraction& c, std::vector<E
       if (k == kNoSymbol || !find_attr(it.attributes, k)) ++merged;
     }
     if (merged > limits_.max_attributes) {
-      return make_error(ErrorCode::LimitExceeded, "attributes",
-                        "at most " + std::to_string(limits_.max_attributes) + " attributes");
+      return over_limit("attributes", limits_.max_attributes, "attributes");
     }
   }
   if (c.attributes && symbols_.size() + 2 * c.attributes->size() > limits_.max_symbols) {
@@ -253,8 +248,7 @@ Result<Reply> Core::cancel_interaction(const CancelInteraction& c, std::vector<E
   auto found = interaction_index_.find(c.interaction_id);
   if (found == interaction_index_.end()) return not_found(c.interaction_id);
   if (c.reason.size() > limits_.max_string_length) {
-    return make_error(ErrorCode::LimitExceeded, "reason",
-                      "at most " + std::to_string(limits_.max_string_length) + " characters");
+    return over_limit("reason", limits_.max_string_length, "characters");
   }
   const InteractionIndex i = found->second;
   Interaction& it = interactions_[i];
@@ -380,8 +374,7 @@ Result<Reply> Core::complete_interaction(const CompleteInteraction& c, std::vect
   auto found = interaction_index_.find(c.interaction_id);
   if (found == interaction_index_.end()) return not_found(c.interaction_id);
   if (c.outcome.size() > limits_.max_string_length) {
-    return make_error(ErrorCode::LimitExceeded, "outcome",
-                      "at most " + std::to_string(limits_.max_string_length) + " characters");
+    return over_limit("outcome", limits_.max_string_length, "characters");
   }
   const InteractionIndex i = found->second;
   Interaction& it = interactions_[i];
@@ -480,8 +473,7 @@ Result<Reply> Core::reject_offer(const RejectOffer& c, std::vector<Event>& event
                       "no pending offer " + std::to_string(c.offer_id));
   }
   if (c.reason.size() > limits_.max_string_length) {
-    return make_error(ErrorCode::LimitExceeded, "reason",
-                      "at most " + std::to_string(limits_.max_string_length) + " characters");
+    return over_limit("reason", limits_.max_string_length, "characters");
   }
   const InteractionIndex i = found->second;
   end_offer(i, OfferEndReason::Rejected, events);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/common/assert.h"
+#include "engine/common/erase_value.h"
 #include "engine/core/core.h"
 
 namespace sb::core {
@@ -200,8 +201,7 @@ void Core::leave_waiting(InteractionIndex i) {
   }
   if (it.held_for != kNone) {
     it.held_named = false;
-    std::vector<InteractionIndex>& held = agents_[it.held_for].held;
-    held.erase(std::remove(held.begin(), held.end(), i), held.end());
+    erase_value(agents_[it.held_for].held, i);
     it.held_for = kNone;
     --queue_runtimes_[it.queue].waiting;
   }

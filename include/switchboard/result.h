@@ -54,4 +54,10 @@ inline Error make_error(ErrorCode code, std::string field, std::string message) 
   return Error{code, std::move(field), std::move(message)};
 }
 
+// A limit_exceeded error: "at most MAX WHAT".
+inline Error over_limit(std::string field, std::size_t max, std::string_view what) {
+  return Error{ErrorCode::LimitExceeded, std::move(field),
+               "at most " + std::to_string(max) + " " + std::string(what)};
+}
+
 }  // namespace sb
