@@ -59,6 +59,7 @@ InteractionIndex Core::allocate_interaction() {
 
 Reply Core::reply_for(const Interaction& it) const {
   Reply r;
+  r.interaction_id = it.id;
   r.state = it.state;
   if (it.queue != kNone) r.queue = symbols_.name(queue_runtimes_[it.queue].name);
   return r;
@@ -99,6 +100,7 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
     }
     Reply r;
     r.duplicate = true;
+    r.interaction_id = c.interaction_id;
     r.state = existing.first_state;
     r.queue = symbols_.name(queue_runtimes_[existing.first_queue].name);
     return r;

@@ -92,6 +92,8 @@ std::string_view command_name(const Command& command);
 // creation; a retried create with the same content answers the same, with duplicate set.
 struct Reply {
   bool duplicate = false;
+  std::string interaction_id;  // for interaction and offer commands
+
   InteractionState state = InteractionState::Queued;
   std::string queue;
   Presence presence = Presence::Offline;  // for agent commands

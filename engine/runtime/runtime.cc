@@ -1,0 +1,205 @@
+#include "engine/runtime/runtime.h"
+
+#include <concurrentqueue/blockingconcurrentqueue.h>
+
+#include <algorithm>
+#include <future>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+#include "engine/common/assert.h"
+
+namespace sb::runtime {
+
+struct Runtime::Inbound {
+  moodycamel::BlockingConcurrentQueue<Request> queue;
+};
+
+Timestamp system_now() {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  return Timestamp{std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count()};
+}
+
+Runtime::Runtime(core::Core& core, RuntimeOptions options, std::vector<Outbox*> event_sinks,
+                 Clock clock)
+    : core_(core),
+      options_(options),
+      event_sinks_(std::move(event_sinks)),
+      clock_(clock ? std::move(clock) : Clock(system_now)),
+      inbound_(std::make_unique<Inbound>()),
+      last_now_(core.now()) {
+  has_policy_.store(core_.policy() != nullptr, std::memory_order_release);
+}
+
+Runtime::~Runtime() { stop(); }
+
+void Runtime::start() {
+  SB_CHECK(!thread_.joinable());
+  stopping_.store(false, std::memory_order_release);
+  running_.store(true, std::memory_order_release);
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Runtime::stop() {
+  stopping_.store(true);
+  if (thread_.joinable()) thread_.join();
+  running_.store(false, std::memory_order_release);
+}
+
+SubmitStatus Runtime::submit(Request request) {
+  // Reserve a place first, so the bound holds however many threads submit at once, and so that
+  // the core thread, which stops only once it sees no reservation, never strands a request.
+  if (inbound_size_.fetch_add(1) >= options_.inbound_max) {
+    inbound_size_.fetch_sub(1);
+    refused_.fetch_add(1, std::memory_order_relaxed);
+    return SubmitStatus::Overloaded;
+  }
+  if (stopping_.load()) {
+    inbound_size_.fetch_sub(1);
+    return SubmitStatus::Stopped;
+  }
+  inbound_->queue.enqueue(std::move(request));
+  return SubmitStatus::Accepted;
+}
+
+Result<Reply> Runtime::call(Command command) {
+  auto promise = std::make_shared<std::promise<Result<Reply>>>();
+  auto future = promise->get_future();
+  Request request;
+  request.what = std::move(command);
+  request.done = [promise](Outcome&& outcome) {
+    promise->set_value(std::move(std::get<CommandOutcome>(outcome).result));
+  };
+  switch (submit(std::move(request))) {
+    case SubmitStatus::Accepted:
+      return future.get();
+    case SubmitStatus::Overloaded:
+      return make_error(ErrorCode::LimitExceeded, "", "the routing core's inbound queue is full");
+    case SubmitStatus::Stopped:
+      break;
+  }
+  return make_error(ErrorCode::InvalidState, "", "the routing core is stopped");
+}
+
+RuntimeStats Runtime::stats() const {
+  RuntimeStats s;
+  s.commands_applied = applied_.load(std::memory_order_relaxed);
+  s.commands_rejected = rejected_.load(std::memory_order_relaxed);
+  s.queries = queries_.load(std::memory_order_relaxed);
+  s.batches = batches_.load(std::memory_order_relaxed);
+  s.events = events_.load(std::memory_order_relaxed);
+  s.refused_overloaded = refused_.load(std::memory_order_relaxed);
+  s.inbound = inbound_size_.load(std::memory_order_relaxed);
+  return s;
+}
+
+Timestamp Runtime::now() {
+  // The core's time never goes back, even when the system clock does.
+  last_now_ = std::max(last_now_, clock_());
+  return last_now_;
+}
+
+void Runtime::loop() {
+  std::vector<Request> batch(options_.batch_max);
+  std::vector<Event> events;
+  std::vector<Outbox*> touched;
+  for (;;) {
+    // Sleep until a request arrives or the next timer is due, but never past one tick.
+    auto timeout = std::chrono::duration_cast<std::chrono::microseconds>(options_.tick);
+    if (auto deadline = core_.next_deadline()) {
+      const Duration until = *deadline - now();
+      timeout = std::clamp(until, Duration{0}, timeout);
+    }
+    const std::size_t n =
+        inbound_->queue.wait_dequeue_bulk_timed(batch.begin(), batch.size(), timeout);
+    inbound_size_.fetch_sub(n);
+
+    const Timestamp at = now();
+    core_.advance(at, events);
+    process(std::span<Request>(batch.data(), n), events, touched);
+    for (std::size_t k = 0; k < n; ++k) batch[k] = Request{};
+    publish(events, touched);
+    last_tick_us_.store(system_now().us, std::memory_order_relaxed);
+
+    // Stop once asked and nothing is left: what was accepted before stop() is still answered.
+    if (n == 0 && stopping_.load() && inbound_size_.load() == 0) {
+      return;
+    }
+  }
+}
+
+void Runtime::process(std::span<Request> requests, std::vector<Event>& events,
+                      std::vector<Outbox*>& touched) {
+  for (Request& request : requests) {
+    Outcome outcome = std::visit(
+        [&](const auto& what) -> Outcome {
+          using T = std::decay_t<decltype(what)>;
+          if constexpr (std::is_same_v<T, Command>) {
+            const Timestamp at = now();
+            CommandOutcome done{next_sequence_++, at, core_.apply(what, at, events)};
+            (done.result.ok() ? applied_ : rejected_).fetch_add(1, std::memory_order_relaxed);
+            if (done.result.ok() && std::holds_alternative<SetPolicy>(what)) {
+              has_policy_.store(true, std::memory_order_release);
+            }
+            return done;
+          } else {
+            queries_.fetch_add(1, std::memory_order_relaxed);
+            return answer(what);
+          }
+        },
+        request.what);
+    if (request.outbox == nullptr) {
+      if (request.done) request.done(std::move(outcome));
+      continue;
+    }
+    request.outbox->push(Completion{std::move(request.done), std::move(outcome)});
+    if (std::find(touched.begin(), touched.end(), request.outbox) == touched.end()) {
+      touched.push_back(request.outbox);
+    }
+  }
+}
+
+void Runtime::publish(std::vector<Event>& events, std::vector<Outbox*>& touched) {
+  // (The journal's flush goes here: nothing below may leave before the batch is durable.)
+  if (!events.empty()) {
+    auto batch = std::make_shared<EventBatch>();
+    batch->first_id = next_event_id_;
+    next_event_id_ += events.size();
+    events_.fetch_add(events.size(), std::memory_order_relaxed);
+    batch->events = std::move(events);
+    events.clear();
+    std::shared_ptr<const EventBatch> shared = std::move(batch);
+    for (Outbox* sink : event_sinks_) {
+      sink->push(shared);
+      if (std::find(touched.begin(), touched.end(), sink) == touched.end()) touched.push_back(sink);
+    }
+  }
+  if (!touched.empty()) batches_.fetch_add(1, std::memory_order_relaxed);
+  for (Outbox* outbox : touched) outbox->notify();
+  touched.clear();
+}
+
+QueryResult Runtime::answer(const Query& query) const {
+  struct Answer {
+    const core::Core& core;
+    QueryResult operator()(const GetAgent& q) const {
+      if (auto view = core.agent(q.id)) return std::move(*view);
+      return std::monostate{};
+    }
+    QueryResult operator()(const ListAgents&) const { return core.agents(); }
+    QueryResult operator()(const GetInteraction& q) const {
+      if (auto view = core.interaction(q.id)) return std::move(*view);
+      return std::monostate{};
+    }
+    QueryResult operator()(const ListQueues&) const { return core.queues(); }
+    QueryResult operator()(const GetQueue& q) const {
+      if (auto view = core.queue(q.name)) return std::move(*view);
+      return std::monostate{};
+    }
+    QueryResult operator()(const GetJourney& q) const { return core.journey(q.customer_id); }
+  };
+  return std::visit(Answer{core_}, query);
+}
+
+}  // namespace sb::runtime
