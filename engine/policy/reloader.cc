@@ -35,6 +35,20 @@ std::string sha256_hex(std::string_view data) {
   return out;
 }
 
+CheckedPolicy check_policy(std::string_view yaml, const std::string& source_name,
+                           std::uint64_t version) {
+  CheckedPolicy out;
+  LoadResult loaded = load_policy(yaml, source_name, version);
+  for (const Diagnostic& d : loaded.diagnostics) out.errors.push_back(d.to_string());
+  if (!loaded.loaded) return out;
+  for (const TestFailure& f : run_policy_tests(*loaded.loaded)) {
+    out.errors.push_back(source_name + ":" + std::to_string(f.line) + ":1: test '" + f.name +
+                         "' failed: " + f.message);
+  }
+  if (out.errors.empty()) out.policy = loaded.loaded->policy;
+  return out;
+}
+
 PolicyReloader::PolicyReloader(std::string source_name, Apply apply, std::size_t history_max)
     : source_name_(std::move(source_name)), apply_(std::move(apply)), history_max_(history_max) {}
 
@@ -45,16 +59,10 @@ ReloadRecord PolicyReloader::reload(std::string_view yaml, ReloadTrigger trigger
   record.at = now;
   record.sha256 = sha256_hex(yaml);
   record.trigger = trigger;
-  LoadResult loaded = load_policy(yaml, source_name_, record.version);
-  for (const Diagnostic& d : loaded.diagnostics) record.errors.push_back(d.to_string());
-  if (loaded.loaded) {
-    for (const TestFailure& f : run_policy_tests(*loaded.loaded)) {
-      record.errors.push_back(source_name_ + ":" + std::to_string(f.line) + ":1: test '" + f.name +
-                              "' failed: " + f.message);
-    }
-  }
+  CheckedPolicy checked = check_policy(yaml, source_name_, record.version);
+  record.errors = std::move(checked.errors);
   if (record.errors.empty()) {
-    Result<Reply> installed = apply_(SetPolicy{loaded.loaded->policy});
+    Result<Reply> installed = apply_(SetPolicy{checked.policy});
     if (installed.ok()) {
       record.accepted = true;
       current_ = std::pair{record.version, std::string(yaml)};

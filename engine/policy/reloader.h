@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -35,6 +36,15 @@ struct ReloadRecord {
   bool accepted = false;
   std::vector<std::string> errors;  // FILE:LINE:COLUMN: message, failed tests, the core's refusal
 };
+
+// A policy compiled and tested, but not installed: the policy, or every problem found
+// (FILE:LINE:COLUMN: message, and failed tests).
+struct CheckedPolicy {
+  std::shared_ptr<const Policy> policy;
+  std::vector<std::string> errors;
+};
+CheckedPolicy check_policy(std::string_view yaml, const std::string& source_name,
+                           std::uint64_t version = 1);
 
 class PolicyReloader {
  public:

@@ -42,7 +42,7 @@ using QueryResult = std::variant<std::monostate, AgentView, std::vector<AgentVie
 struct CommandOutcome {
   std::uint64_t sequence = 0;  // the order the core applied it in (stamped at dequeue)
   Timestamp applied_at;
-  Result<Reply> result;
+  Result<Reply> result = Reply{};
 };
 
 using Outcome = std::variant<CommandOutcome, QueryResult>;

@@ -1,0 +1,70 @@
+// From a request to its answer, for HTTP and the stream alike: route, authenticate, authorize,
+// rate-limit, decode (all on the I/O thread, so bad input never reaches the core), then submit
+// the command or query to the runtime and encode what comes back. Shared by every I/O thread:
+// it holds no per-request state, and what it reads after start-up (tokens, limits) is immutable.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "engine/api/api_response.h"
+#include "engine/api/auth.h"
+#include "engine/api/health.h"
+#include "engine/api/io_thread.h"
+#include "engine/api/json_decode.h"
+#include "engine/api/router.h"
+#include "engine/api/server_limits.h"
+#include "engine/runtime/runtime.h"
+
+namespace sb::api {
+
+class PolicyAdmin;
+
+struct HttpRequestView {
+  std::string_view method;
+  std::string_view target;
+  std::string_view authorization;
+  std::string_view content_type;
+  std::string_view body;
+};
+
+class RequestHandler {
+ public:
+  RequestHandler(runtime::Runtime& runtime, const TokenTable& tokens, DecodeLimits decode_limits,
+                 ServerLimits limits, Health& health, PolicyAdmin& policy);
+
+  // Answers one HTTP request: `respond` is called exactly once, on `io`'s thread (perhaps before
+  // handle returns).
+  void handle(const HttpRequestView& request, IoThread& io, Respond respond);
+
+  // The stream's upgrade request: the caller, or the refusal to answer with.
+  std::variant<Principal, ApiResponse> authorize_stream(std::string_view target,
+                                                        std::string_view authorization);
+
+  // One stream message from `caller`. `reply` gets the JSON text to send back, exactly once, on
+  // `io`'s thread; a valid subscription is handed to `subscribe` before the reply.
+  void handle_stream_message(std::string_view text, const Principal& caller, IoThread& io,
+                             std::function<void(std::string)> reply,
+                             const std::function<void(Subscribe&&)>& subscribe);
+
+  const ServerLimits& limits() const { return limits_; }
+
+ private:
+  std::optional<ApiResponse> admit(const Principal& caller, Role needed);
+  void submit_command(Command command, IoThread& io, Respond respond);
+  void submit_query(runtime::Query query, std::string not_found, IoThread& io, Respond respond);
+  void handle_policy(const RouteMatch& route, const HttpRequestView& request, IoThread& io,
+                     Respond respond);
+  ApiResponse health(bool ready_check) const;
+
+  runtime::Runtime& runtime_;
+  const TokenTable& tokens_;
+  DecodeLimits decode_limits_;
+  ServerLimits limits_;
+  Health& health_;
+  PolicyAdmin& policy_;
+};
+
+}  // namespace sb::api
