@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(policy_loader_fuzz expression_fuzz)
+[ ${#targets[@]} -gt 0 ] || targets=(policy_loader_fuzz expression_fuzz json_command_fuzz)
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSB_FUZZ=ON -DSB_BUILD_TESTS=OFF -DSB_BUILD_BENCH=OFF >/dev/null
@@ -21,6 +21,7 @@ for target in "${targets[@]}"; do
   case "$target" in
     policy_loader_fuzz) cp -n config/*.yaml config/examples/*.yaml fuzz/seeds/policies/*.yaml "$corpus"/ 2>/dev/null || true ;;
     expression_fuzz) cp -n fuzz/seeds/expressions/* "$corpus"/ 2>/dev/null || true ;;
+    json_command_fuzz) cp -n fuzz/seeds/json/* "$corpus"/ 2>/dev/null || true ;;
   esac
   echo "== fuzz $target for ${seconds}s =="
   (cd build-fuzz && "./fuzz/$target" -seed="${SB_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=3072 \
