@@ -100,8 +100,8 @@ std::string url_target(std::string_view url) {
   if (!take_scheme(rest, scheme)) return {};
   rest.remove_prefix(authority_of(rest).size());
   if (rest.empty() || rest.front() == '#') return {};
-  std::string target(rest.substr(0, rest.find('#')));
-  if (target.front() == '?') target.insert(0, "/");
+  std::string target(rest.front() == '?' ? "/" : "");
+  target += rest.substr(0, rest.find('#'));
   return target;
 }
 
