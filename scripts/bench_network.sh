@@ -65,10 +65,16 @@ declare -A rate p50 p99
 run() {
   local name="$1"; shift
   echo "== $name =="
-  "$loadgen" --url "$url" --connections "$connections" --duration "$duration" \
-    --warmup "$warmup" --threads "$threads" --json "$@" | tee "$work/$name.out"
+  if ! "$loadgen" --url "$url" --connections "$connections" --duration "$duration" \
+    --warmup "$warmup" --threads "$threads" --json "$@" | tee "$work/$name.out"; then
+    echo "bench_network: loadgen failed in run $name (figures below are suspect)" >&2
+  fi
   local line
   line="$(tail -n1 "$work/$name.out")"
+  if [[ "$line" != '{"mode":'* ]]; then
+    rate[$name]=0 p50[$name]=n/a p99[$name]=n/a
+    return
+  fi
   rate[$name]="$(sed 's/.*"interactions_per_s":\([0-9.]*\).*/\1/' <<<"$line")"
   p50[$name]="$(sed 's/.*"submit_to_offer_ms_p50":\([0-9.]*\).*/\1/' <<<"$line")"
   p99[$name]="$(sed 's/.*"submit_to_offer_ms_p99":\([0-9.]*\).*/\1/' <<<"$line")"

@@ -14,7 +14,7 @@ struct LoadOptions {
   Mode mode = Mode::Http;
   int connections = 4;
   double rate = 0;   // interactions (or requests) per second in total; 0: as fast as possible
-  int pipeline = 8;  // ws: creates in flight per connection (http: always 1)
+  int pipeline = 8;  // ws: interactions open (create to completion) per session
   double duration_s = 10;
   double warmup_s = 2;
   double drain_s_max = 5;  // after the run: how long to wait for outstanding offers

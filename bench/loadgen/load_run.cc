@@ -111,11 +111,15 @@ RunOutcome run_load(const LoadOptions& options, std::FILE* log) {
   run.recorder.set_window(start + seconds(options.warmup_s),
                           start + seconds(options.warmup_s + options.duration_s));
   std::vector<std::shared_ptr<HttpDriver>> http_drivers;
-  std::vector<std::shared_ptr<WsDriver>> ws_drivers;
+  std::vector<std::unique_ptr<WsDriver>> ws_drivers;
+  if (options.mode == Mode::Ws) {
+    for (int i = 0; i < options.connections; ++i)
+      ws_drivers.push_back(std::make_unique<WsDriver>(ioc, run, i, options.connections));
+    run.release = [&ws_drivers](int owner) { ws_drivers[owner]->release(); };
+  }
   for (int i = 0; i < options.connections; ++i) {
     if (options.mode == Mode::Ws) {
-      ws_drivers.push_back(std::make_shared<WsDriver>(ioc, run, i, options.connections));
-      ws_drivers.back()->start();
+      ws_drivers[i]->start();
     } else {
       http_drivers.push_back(std::make_shared<HttpDriver>(ioc, run, i, options.connections));
       http_drivers.back()->start();
@@ -134,6 +138,7 @@ RunOutcome run_load(const LoadOptions& options, std::FILE* log) {
   }
   stop_threads();
   outcome.results = run.recorder.results();
+  outcome.events_lost = run.events_lost;
   return outcome;
 }
 

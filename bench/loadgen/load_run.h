@@ -13,7 +13,8 @@ namespace sb::loadgen {
 
 struct RunOutcome {
   Results results;
-  std::string error;  // set when the run could not be made (bad URL, set-up failed)
+  std::string error;         // set when the run could not be made (bad URL, set-up failed)
+  bool events_lost = false;  // the event session ended early: latencies are incomplete
 };
 
 // Progress notes go to `log`.

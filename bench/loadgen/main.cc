@@ -1,5 +1,6 @@
 // loadgen: drives a running `switchboard serve` over the network and measures it — creates
 // per second and submit-to-offer latency (modes http and ws), or the I/O ceiling (mode livez).
+// Exit status: 0, 1 when the run could not be made, 3 when the event session ended early.
 // Wiring only: options here, the run in load_run.cc, the output in report.cc.
 #include <CLI/CLI.hpp>
 
@@ -26,7 +27,8 @@ int main(int argc, char** argv) {
   app.add_option("--rate", o.rate, "interactions (livez: requests) per second in total; 0: max")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  app.add_option("--pipeline", o.pipeline, "ws: creates in flight per session")
+  app.add_option("--pipeline", o.pipeline,
+                 "ws: interactions open (create to completion) per session")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   app.add_option("--duration", o.duration_s, "measured seconds")
@@ -59,6 +61,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   sb::loadgen::print_report(stdout, o, outcome.results);
+  if (outcome.events_lost) {
+    std::fprintf(stdout,
+                 "  WARNING: the event session ended during the run (see the errors): "
+                 "submit-to-offer figures are incomplete\n");
+  }
   if (o.json) sb::loadgen::print_json_line(stdout, o, outcome.results);
-  return 0;
+  return outcome.events_lost ? 3 : 0;
 }

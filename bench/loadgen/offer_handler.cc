@@ -33,7 +33,8 @@ OfferHandler::OfferHandler(boost::asio::io_context& ioc, RunState& run, int cont
   };
   events.on_message = [this](std::string_view m) { on_event(m); };
   events.on_error = [this](const std::string& what) {
-    if (run_.sending) run_.recorder.error(cat({"event session ", what}));
+    run_.events_lost = true;
+    run_.recorder.error(cat({"event session ", what}));
   };
   events_ = std::make_shared<WsConn>(ioc, run_.target, std::move(events));
   for (int i = 0; i < control_sessions; ++i) {
@@ -98,7 +99,8 @@ void OfferHandler::on_control_reply(std::string_view message) {
              R"(","id":")", run_.interaction_id(reply->n), R"("})"}));
   } else if (reply->tag == 'd') {
     if (!ok) run_.recorder.error(cat({"complete ", std::to_string(reply->status)}));
-    run_.recorder.completed(reply->n);
+    if (const std::optional<int> owner = run_.recorder.completed(reply->n); owner && run_.release)
+      run_.release(*owner);
   }
 }
 

@@ -20,9 +20,9 @@ void Recorder::set_window(Clock::time_point start, Clock::time_point end) {
   end_ = end;
 }
 
-std::uint64_t Recorder::create_sent(Clock::time_point now) {
+std::uint64_t Recorder::create_sent(Clock::time_point now, int owner) {
   std::lock_guard lock(mutex_);
-  creates_.push_back(Create{now});
+  creates_.push_back(Create{now, owner});
   return creates_.size() - 1;
 }
 
@@ -52,11 +52,14 @@ void Recorder::offered(std::uint64_t n, Clock::time_point now) {
     latency_ms_.push_back(std::chrono::duration<double, std::milli>(now - c.sent).count());
 }
 
-void Recorder::completed(std::uint64_t n) {
+std::optional<int> Recorder::completed(std::uint64_t n) {
   std::lock_guard lock(mutex_);
-  if (n >= creates_.size() || creates_[n].done) return;
-  creates_[n].done = true;
-  if (creates_[n].acknowledged) --outstanding_;
+  if (n >= creates_.size() || creates_[n].done) return std::nullopt;
+  Create& c = creates_[n];
+  c.done = true;
+  if (c.acknowledged) --outstanding_;
+  if (c.owner < 0) return std::nullopt;
+  return c.owner;
 }
 
 void Recorder::request_done(Clock::time_point sent, unsigned status, Clock::time_point now) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,14 +32,16 @@ class Recorder {
  public:
   void set_window(Clock::time_point start, Clock::time_point end);
 
-  // A create is being sent now: its number (ids and request ids carry it).
-  std::uint64_t create_sent(Clock::time_point now);
+  // A create is being sent now by driver `owner` (-1: none to tell): its number (ids and
+  // request ids carry it).
+  std::uint64_t create_sent(Clock::time_point now, int owner = -1);
   // The answer to create `n` (HTTP status or the stream's status).
   void create_answered(std::uint64_t n, unsigned status, Clock::time_point now);
   // The first offer of interaction `n` (later offers of it, after a reject, do not count).
   void offered(std::uint64_t n, Clock::time_point now);
-  // Interaction `n` completed: no longer outstanding.
-  void completed(std::uint64_t n);
+  // Interaction `n` completed (or failed): no longer outstanding. Returns its owner the first
+  // time, nullopt after or when it has none.
+  std::optional<int> completed(std::uint64_t n);
   // A plain request (livez) sent at `sent` was answered now.
   void request_done(Clock::time_point sent, unsigned status, Clock::time_point now);
   void error(const std::string& kind);
@@ -50,6 +53,7 @@ class Recorder {
  private:
   struct Create {
     Clock::time_point sent;
+    int owner = -1;
     bool acknowledged = false;
     bool offered = false;
     bool done = false;

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ struct RunState {
   Recorder recorder;
   std::string id_prefix;  // "lg<run>-": interaction n is lg<run>-n
   std::atomic<bool> sending{true};
+  std::atomic<bool> events_lost{false};  // the event session ended during the run
+  // Tells driver `owner` that one of its interactions is over (set before the drivers start).
+  std::function<void(int owner)> release;
 
   std::string interaction_id(std::uint64_t n) const {
     std::string id = id_prefix;
