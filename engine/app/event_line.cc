@@ -50,7 +50,7 @@ void append_field(std::string& line, std::string_view key, const std::string& va
 
 // A data field as key=value; the name loses `_id`, a time field `_at` and its date.
 void append_data_field(std::string& line, std::string_view key, const json::value& v) {
-  if (v.is_null()) return;
+  if (v.is_null() || (v.is_string() && v.get_string().empty())) return;
   if (ends_with(key, "_id")) key.remove_suffix(3);
   if (ends_with(key, "_at") && v.is_string()) {
     key.remove_suffix(3);

@@ -13,8 +13,9 @@ bool is_cloud_event(const boost::json::value& message);
 
 // The human line of a CloudEvent, without a trailing newline. Times are shown as HH:MM:SS.mmm
 // (UTC, as sent); the type loses its `switchboard.` prefix; data fields follow as key=value
-// with `_id` and `_at` dropped from their names, nulls left out, and the agent id left out when
-// it is the subject. Values with spaces, `=` or quotes are written as JSON strings.
+// with `_id` and `_at` dropped from their names, nulls and empty strings left out, and the
+// agent id left out when it is the subject. Values with spaces, `=` or quotes are written as
+// JSON strings.
 std::string event_line(const boost::json::value& event);
 
 }  // namespace sb::app

@@ -31,6 +31,10 @@ TEST_CASE("other events list their data; nulls and the subject agent are left ou
     "time":"2026-11-25T09:30:02.000000Z","subject":"a2",
     "data":{"agent_id":"a2","presence":"away","reason":"lunch break"}})") ==
         R"(09:30:02.000 agent.state a2 presence=away reason="lunch break")");
+  CHECK(line_of(R"({"specversion":"1.0","type":"switchboard.agent.state",
+    "time":"2026-11-25T09:30:04.000000Z","subject":"a2",
+    "data":{"agent_id":"a2","presence":"available","reason":""}})") ==
+        "09:30:04.000 agent.state a2 presence=available");
   CHECK(line_of(R"({"specversion":"1.0","type":"switchboard.interaction.queued",
     "time":"2026-11-25T09:30:03.000000Z","subject":"billing",
     "data":{"interaction_id":"c1","queue":"billing","step":0,"held_for_agent":null}})") ==
