@@ -140,9 +140,11 @@ void StreamClient::Impl::on_read(const error_code& ec) {
     arm_read();
     return;
   }
-  if (ec == websocket::error::closed) {
+  // A server that closes the socket right after its close frame fails our echo (broken pipe),
+  // but the close frame was read: its code and reason are what the caller wants to know.
+  const websocket::close_reason reason = with_ws([](auto& ws) { return ws.reason(); });
+  if (ec == websocket::error::closed || reason.code != websocket::close_code::none) {
     closed_ = true;
-    const websocket::close_reason reason = with_ws([](auto& ws) { return ws.reason(); });
     close_code_ = static_cast<int>(reason.code);
     close_reason_ = std::string(reason.reason.c_str());
   } else if (!failure_) {
