@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "engine/app/check_command.h"
+#include "engine/app/serve_command.h"
 #include "engine/app/tail_command.h"
 
 int main(int argc, char** argv) {
@@ -14,6 +15,18 @@ int main(int argc, char** argv) {
   CLI::App* check = app.add_subcommand("check", "validate a routing policy and run its tests");
   // Unreadable files are reported by run_check as FILE:1:1 lines, with exit status 1.
   check->add_option("POLICY", policies, "policy files (YAML)")->required();
+
+  sb::app::ServeOptions serve_options;
+  CLI::App* serve =
+      app.add_subcommand("serve", "run the routing engine with its HTTP/WebSocket API");
+  serve->add_option("--config", serve_options.config_file, "server config (YAML)")
+      ->capture_default_str();
+  serve->add_option("--policy", serve_options.policy_file, "routing policy (YAML)")
+      ->capture_default_str();
+  serve->add_option("--listen", serve_options.listen,
+                    "HOST:PORT to listen on (port 0: any free port); default: the config's, "
+                    "127.0.0.1:8080");
+  serve->add_option("--data-dir", serve_options.data_dir, "data directory; default: ./data");
 
   sb::app::TailOptions tail_options;
   CLI::App* tail = app.add_subcommand("tail", "print the events of a running server, one a line");
@@ -29,6 +42,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (check->parsed()) return sb::app::run_check(policies, stdout, stderr);
+  if (serve->parsed()) return sb::app::run_serve(serve_options, stdout);
   if (tail->parsed()) return sb::app::run_tail(tail_options, stdout, stderr);
   return 2;
 }

@@ -224,7 +224,8 @@ TEST_CASE("timers fire on the clock alone, and the loop shows it is alive") {
     return false;
   };
   const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!expired() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  while (!expired() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
   CHECK(expired());
   CHECK(runtime.last_tick().us > 0);
 }
