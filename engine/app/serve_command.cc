@@ -1,5 +1,6 @@
 #include "engine/app/serve_command.h"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
@@ -69,6 +70,8 @@ void reload_file(policy::PolicyReloader& reloader, const std::string& path,
 }  // namespace
 
 int run_serve(const ServeOptions& options, std::FILE* out) {
+  // The log goes to standard error; standard output carries only the "listening on" line.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("switchboard"));
   // Signals are taken by the main thread alone: block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
@@ -144,14 +147,16 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
   }
   health.listening.store(true);
   if (!tokens.enabled()) {
-    spdlog::warn("AUTH IS OFF: no tokens in {}; every caller is an admin. Listening on loopback "
-                 "only. Add tokens (auth.tokens) before exposing this server.",
-                 options.config_file);
+    spdlog::warn(
+        "AUTH IS OFF: no tokens in {}; every caller is an admin. Listening on loopback "
+        "only. Add tokens (auth.tokens) before exposing this server.",
+        options.config_file);
   }
   const std::string scheme = config.tls ? "https" : "http";
   spdlog::info("switchboard serving {}://{}:{} with {} I/O thread(s), policy {}", scheme,
                listen.host, port.value(), config.io_threads, options.policy_file);
-  std::fprintf(out, "listening on %s:%u\n", listen.host.c_str(), static_cast<unsigned>(port.value()));
+  std::fprintf(out, "listening on %s:%u\n", listen.host.c_str(),
+               static_cast<unsigned>(port.value()));
   std::fflush(out);
 
   FileStamp seen = stamp_of(options.policy_file);
