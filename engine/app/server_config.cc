@@ -53,10 +53,11 @@ class Reader {
     double value = 0;
     const std::string text = node.IsScalar() ? node.Scalar() : std::string();
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (!node.IsScalar() || ec != std::errc() || end != text.data() + text.size() ||
-        value < min || value > max) {
-      return error(node, what + " must be a number from " + std::to_string(static_cast<long long>(min)) +
-                             " to " + std::to_string(static_cast<long long>(max)));
+    if (!node.IsScalar() || ec != std::errc() || end != text.data() + text.size() || value < min ||
+        value > max) {
+      return error(node, what + " must be a number from " +
+                             std::to_string(static_cast<long long>(min)) + " to " +
+                             std::to_string(static_cast<long long>(max)));
     }
     out = static_cast<T>(value);
   }
@@ -76,34 +77,41 @@ class Reader {
 
 void read_limits(Reader& r, const YAML::Node& node, ServerConfig& c) {
   constexpr double kMib = 1024.0 * 1024.0;
-  r.fields(node, "limits",
-           {
-               {"body_bytes_max",
-                [&](auto& n) { r.number(n, "body_bytes_max", c.limits.body_bytes_max, 256, 64 * kMib); }},
-               {"policy_bytes_max",
-                [&](auto& n) { r.number(n, "policy_bytes_max", c.limits.policy_bytes_max, 1024, 64 * kMib); }},
-               {"header_bytes_max",
-                [&](auto& n) { r.number(n, "header_bytes_max", c.limits.header_bytes_max, 1024, kMib); }},
-               {"ws_message_bytes_max",
-                [&](auto& n) {
-                  r.number(n, "ws_message_bytes_max", c.limits.ws_message_bytes_max, 256, 64 * kMib);
-                }},
-               {"ws_queue_messages_max",
-                [&](auto& n) {
-                  r.number(n, "ws_queue_messages_max", c.limits.ws_queue_messages_max, 1, 1e7);
-                }},
-               {"connections_max",
-                [&](auto& n) { r.number(n, "connections_max", c.limits.connections_max, 1, 1e7); }},
-               {"inbound_queue_max",
-                [&](auto& n) { r.number(n, "inbound_queue_max", c.inbound_queue_max, 1, 1e8); }},
-               {"json_depth_max",
-                [&](auto& n) { r.number(n, "json_depth_max", c.decode.max_depth, 2, 64); }},
-               {"request_timeout",
-                [&](auto& n) { r.duration(n, "request_timeout", c.limits.request_timeout); }},
-               {"idle_timeout", [&](auto& n) { r.duration(n, "idle_timeout", c.limits.idle_timeout); }},
-               {"write_timeout",
-                [&](auto& n) { r.duration(n, "write_timeout", c.limits.write_timeout); }},
-           });
+  r.fields(
+      node, "limits",
+      {
+          {"body_bytes_max",
+           [&](auto& n) {
+             r.number(n, "body_bytes_max", c.limits.body_bytes_max, 256, 64 * kMib);
+           }},
+          {"policy_bytes_max",
+           [&](auto& n) {
+             r.number(n, "policy_bytes_max", c.limits.policy_bytes_max, 1024, 64 * kMib);
+           }},
+          {"header_bytes_max",
+           [&](auto& n) {
+             r.number(n, "header_bytes_max", c.limits.header_bytes_max, 1024, kMib);
+           }},
+          {"ws_message_bytes_max",
+           [&](auto& n) {
+             r.number(n, "ws_message_bytes_max", c.limits.ws_message_bytes_max, 256, 64 * kMib);
+           }},
+          {"ws_queue_messages_max",
+           [&](auto& n) {
+             r.number(n, "ws_queue_messages_max", c.limits.ws_queue_messages_max, 1, 1e7);
+           }},
+          {"connections_max",
+           [&](auto& n) { r.number(n, "connections_max", c.limits.connections_max, 1, 1e7); }},
+          {"inbound_queue_max",
+           [&](auto& n) { r.number(n, "inbound_queue_max", c.inbound_queue_max, 1, 1e8); }},
+          {"json_depth_max",
+           [&](auto& n) { r.number(n, "json_depth_max", c.decode.max_depth, 2, 64); }},
+          {"request_timeout",
+           [&](auto& n) { r.duration(n, "request_timeout", c.limits.request_timeout); }},
+          {"idle_timeout", [&](auto& n) { r.duration(n, "idle_timeout", c.limits.idle_timeout); }},
+          {"write_timeout",
+           [&](auto& n) { r.duration(n, "write_timeout", c.limits.write_timeout); }},
+      });
 }
 
 void read_tokens(Reader& r, const YAML::Node& node, ServerConfig& c) {
@@ -122,7 +130,8 @@ void read_tokens(Reader& r, const YAML::Node& node, ServerConfig& c) {
                     const bool hex = token.sha256.size() == 64 &&
                                      token.sha256.find_first_not_of("0123456789abcdefABCDEF") ==
                                          std::string::npos;
-                    if (!hex) r.error(n, "sha256 must be 64 hex digits: printf %s TOKEN | sha256sum");
+                    if (!hex)
+                      r.error(n, "sha256 must be 64 hex digits: printf %s TOKEN | sha256sum");
                   }},
                  {"role",
                   [&](auto& n) {
@@ -184,9 +193,13 @@ std::variant<ServerConfig, std::vector<std::string>> load_server_config(std::str
                     r.fields(n, "tls",
                              {
                                  {"certificate",
-                                  [&](auto& m) { tls.certificate_chain = r.string(m, "certificate").value_or(""); }},
+                                  [&](auto& m) {
+                                    tls.certificate_chain = r.string(m, "certificate").value_or("");
+                                  }},
                                  {"private_key",
-                                  [&](auto& m) { tls.private_key = r.string(m, "private_key").value_or(""); }},
+                                  [&](auto& m) {
+                                    tls.private_key = r.string(m, "private_key").value_or("");
+                                  }},
                              });
                     if (tls.certificate_chain.empty() || tls.private_key.empty()) {
                       r.error(n, "tls needs certificate and private_key (PEM files)");
@@ -199,12 +212,16 @@ std::variant<ServerConfig, std::vector<std::string>> load_server_config(std::str
                   }},
                  {"rate_limit",
                   [&](auto& n) {
-                    r.fields(n, "rate_limit",
-                             {
-                                 {"per_token_per_s",
-                                  [&](auto& m) { r.number(m, "per_token_per_s", c.rate_limit.per_s, 0, 1e7); }},
-                                 {"burst", [&](auto& m) { r.number(m, "burst", c.rate_limit.burst, 0, 1e7); }},
-                             });
+                    r.fields(
+                        n, "rate_limit",
+                        {
+                            {"per_token_per_s",
+                             [&](auto& m) {
+                               r.number(m, "per_token_per_s", c.rate_limit.per_s, 0, 1e7);
+                             }},
+                            {"burst",
+                             [&](auto& m) { r.number(m, "burst", c.rate_limit.burst, 0, 1e7); }},
+                        });
                   }},
                  {"limits", [&](auto& n) { read_limits(r, n, c); }},
              });
