@@ -69,6 +69,13 @@ run() {
     --warmup "$warmup" --threads "$threads" --json "$@" | tee "$work/$name.out"; then
     echo "bench_network: loadgen failed in run $name (figures below are suspect)" >&2
   fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    wait "$server_pid" && status=0 || status=$?
+    echo "bench_network: the server died during run $name (exit status $status); its log:" >&2
+    tail -n 20 "$work/server.err" "$work/server.out" >&2
+    server_pid=""
+    exit 1
+  fi
   local line
   line="$(tail -n1 "$work/$name.out")"
   if [[ "$line" != '{"mode":'* ]]; then
