@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 
 namespace sb::api {
 
@@ -10,6 +11,7 @@ struct Health {
   std::atomic<bool> listening{false};
   std::atomic<bool> journal_recovered{true};  // until there is a journal to recover
   std::atomic<bool> shutting_down{false};
+  std::atomic<std::size_t> connections{0};  // open connections, counted by the server
 };
 
 }  // namespace sb::api

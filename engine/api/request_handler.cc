@@ -87,6 +87,9 @@ ApiResponse query_response(runtime::QueryResult&& result, const std::string& not
   struct Encode {
     const std::string& not_found;
     const std::string& customer_id;
+    ApiResponse operator()(const core::CoreCounts&) const {  // asked only by /metrics
+      return error_response(api_error(500, "internal", "unexpected query result"));
+    }
     ApiResponse operator()(std::monostate) const {
       return error_response(api_error(404, "not_found", not_found));
     }
@@ -135,13 +138,14 @@ std::string stream_envelope(const std::optional<std::string>& request_id,
 
 RequestHandler::RequestHandler(runtime::Runtime& runtime, const TokenTable& tokens,
                                DecodeLimits decode_limits, ServerLimits limits, Health& health,
-                               PolicyAdmin& policy)
+                               PolicyAdmin& policy, metrics::Metrics& metrics)
     : runtime_(runtime),
       tokens_(tokens),
       decode_limits_(decode_limits),
       limits_(limits),
       health_(health),
-      policy_(policy) {}
+      policy_(policy),
+      metrics_(metrics) {}
 
 std::optional<ApiResponse> RequestHandler::admit(const Principal& caller, Role needed) {
   if (caller.role < needed) {
@@ -271,9 +275,10 @@ void RequestHandler::handle(const HttpRequestView& request, IoThread& io, Respon
     case Endpoint::Stream:
       return respond(error_response(
           api_error(400, "bad_request", "GET /v1/stream is a WebSocket: send an upgrade")));
+    case Endpoint::Metrics:
+      return submit_metrics(io, std::move(respond));
     case Endpoint::Livez:
     case Endpoint::Readyz:
-    case Endpoint::Metrics:
       break;
   }
   if (command) submit_command(std::move(*command), io, std::move(respond));
@@ -349,6 +354,23 @@ void RequestHandler::submit_query(runtime::Query query, std::string not_found, I
                          limits_.retry_after_s));
     case runtime::SubmitStatus::Stopped:
       return respond(error_response(api_error(503, "shutting_down", "the server is stopping")));
+  }
+}
+
+void RequestHandler::submit_metrics(IoThread& io, Respond respond) {
+  runtime::Request request;
+  request.what = runtime::Query{runtime::GetCounts{}};
+  request.outbox = &io;
+  request.done = [this, respond](runtime::Outcome&& outcome) {
+    const auto& counts = std::get<core::CoreCounts>(std::get<runtime::QueryResult>(outcome));
+    ApiResponse r =
+        json_response(200, metrics_.render(counts, runtime_.stats(), health_.connections.load()));
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    respond(std::move(r));
+  };
+  if (runtime_.submit(std::move(request)) != runtime::SubmitStatus::Accepted) {
+    respond(error_response(api_error(503, "overloaded", "the routing core is busy; retry shortly"),
+                           limits_.retry_after_s));
   }
 }
 

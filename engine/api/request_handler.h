@@ -16,6 +16,7 @@
 #include "engine/api/json_decode.h"
 #include "engine/api/router.h"
 #include "engine/api/server_limits.h"
+#include "engine/metrics/metrics.h"
 #include "engine/runtime/runtime.h"
 
 namespace sb::api {
@@ -33,7 +34,8 @@ struct HttpRequestView {
 class RequestHandler {
  public:
   RequestHandler(runtime::Runtime& runtime, const TokenTable& tokens, DecodeLimits decode_limits,
-                 ServerLimits limits, Health& health, PolicyAdmin& policy);
+                 ServerLimits limits, Health& health, PolicyAdmin& policy,
+                 metrics::Metrics& metrics);
 
   // Answers one HTTP request: `respond` is called exactly once, on `io`'s thread (perhaps before
   // handle returns).
@@ -57,6 +59,7 @@ class RequestHandler {
   void submit_query(runtime::Query query, std::string not_found, IoThread& io, Respond respond);
   void handle_policy(const RouteMatch& route, const HttpRequestView& request, IoThread& io,
                      Respond respond);
+  void submit_metrics(IoThread& io, Respond respond);
   ApiResponse health(bool ready_check) const;
 
   runtime::Runtime& runtime_;
@@ -65,6 +68,7 @@ class RequestHandler {
   ServerLimits limits_;
   Health& health_;
   PolicyAdmin& policy_;
+  metrics::Metrics& metrics_;
 };
 
 }  // namespace sb::api

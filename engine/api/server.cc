@@ -18,11 +18,12 @@ Error startup_error(std::string field, std::string message) {
 }  // namespace
 
 Server::Server(ListenOptions options, RequestHandler& handler, const ServerLimits& limits,
-               std::vector<IoThread*> io)
+               std::vector<IoThread*> io, std::atomic<std::size_t>& connections)
     : options_(std::move(options)),
       handler_(handler),
       limits_(limits),
       io_(std::move(io)),
+      connections_(connections),
       acceptor_(io_.front()->context()) {}
 
 Server::~Server() { stop_accepting(); }

@@ -34,7 +34,7 @@ class Server {
  public:
   // `io` are the I/O threads (started by the caller); the first also runs the acceptor.
   Server(ListenOptions options, RequestHandler& handler, const ServerLimits& limits,
-         std::vector<IoThread*> io);
+         std::vector<IoThread*> io, std::atomic<std::size_t>& connections);
   ~Server();
 
   // Binds and starts accepting. Fails with a message naming the problem (address in use, a
@@ -53,7 +53,7 @@ class Server {
   RequestHandler& handler_;
   const ServerLimits& limits_;
   std::vector<IoThread*> io_;
-  std::atomic<std::size_t> connections_{0};
+  std::atomic<std::size_t>& connections_;
   std::optional<boost::asio::ssl::context> tls_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::size_t next_io_ = 0;

@@ -17,6 +17,7 @@
 #include "engine/api/server.h"
 #include "engine/app/server_config.h"
 #include "engine/core/core.h"
+#include "engine/metrics/metrics.h"
 #include "engine/policy/reloader.h"
 #include "engine/runtime/runtime.h"
 
@@ -130,7 +131,9 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
   const api::TokenTable tokens(config.tokens, config.rate_limit);
   api::PolicyAdmin admin(reloader, "api");
   api::Health health;
-  api::RequestHandler handler(runtime, tokens, config.decode, config.limits, health, admin);
+  metrics::Metrics metrics;
+  api::RequestHandler handler(runtime, tokens, config.decode, config.limits, health, admin,
+                              metrics);
   for (auto& t : io) t->start();
 
   api::ListenOptions listen;
@@ -138,7 +141,7 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
   listen.port = host_port->second;
   listen.tls = config.tls;
   listen.auth_enabled = tokens.enabled();
-  api::Server server(listen, handler, config.limits, io_threads);
+  api::Server server(listen, handler, config.limits, io_threads, health.connections);
   auto port = server.start();
   if (!port.ok()) {
     spdlog::error("cannot listen: {}", port.error().message);

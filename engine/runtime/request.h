@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/core/core.h"
 #include "switchboard/command.h"
 #include "switchboard/event.h"
 #include "switchboard/result.h"
@@ -33,11 +34,15 @@ struct GetQueue {
 struct GetJourney {
   std::string customer_id;
 };
-using Query = std::variant<GetAgent, ListAgents, GetInteraction, ListQueues, GetQueue, GetJourney>;
+// The core's counts, for /metrics.
+struct GetCounts {};
+using Query =
+    std::variant<GetAgent, ListAgents, GetInteraction, ListQueues, GetQueue, GetJourney, GetCounts>;
 
 // std::monostate: no such agent, interaction or queue.
-using QueryResult = std::variant<std::monostate, AgentView, std::vector<AgentView>, InteractionView,
-                                 QueueView, std::vector<QueueView>, std::vector<JourneyContact>>;
+using QueryResult =
+    std::variant<std::monostate, AgentView, std::vector<AgentView>, InteractionView, QueueView,
+                 std::vector<QueueView>, std::vector<JourneyContact>, core::CoreCounts>;
 
 struct CommandOutcome {
   std::uint64_t sequence = 0;  // the order the core applied it in (stamped at dequeue)

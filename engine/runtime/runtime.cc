@@ -198,6 +198,7 @@ QueryResult Runtime::answer(const Query& query) const {
       return std::monostate{};
     }
     QueryResult operator()(const GetJourney& q) const { return core.journey(q.customer_id); }
+    QueryResult operator()(const GetCounts&) const { return core.counts(); }
   };
   return std::visit(Answer{core_}, query);
 }

@@ -69,7 +69,8 @@ json::object next_event(client::StreamClient& stream, const std::string& type,
 
 void subscribe_all(client::StreamClient& stream) {
   stream.send(R"({"op":"subscribe","agents":["*"],"queues":["*"],"request_id":"sub"})");
-  auto reply = stream.read_until([](const std::string& m) { return m.find("\"sub\"") != std::string::npos; }, 10s);
+  auto reply = stream.read_until(
+      [](const std::string& m) { return m.find("\"sub\"") != std::string::npos; }, 10s);
   REQUIRE(reply);
   CHECK(str(parse(*reply), "op") == "reply");
 }
@@ -116,7 +117,8 @@ TEST_CASE("the whole lifecycle, on two channels, with affinity across them") {
   CHECK(str(view, "agent_id") == "junior");
   CHECK(view.at("explanation").is_object());
 
-  auto done = api.http.request("POST", "/v1/interactions/chat-1/complete", R"({"outcome":"resolved"})");
+  auto done =
+      api.http.request("POST", "/v1/interactions/chat-1/complete", R"({"outcome":"resolved"})");
   REQUIRE_MESSAGE(done.status == 200, done.body);
   next_event(stream, "switchboard.interaction.completed", "chat-1");
 
@@ -152,11 +154,15 @@ TEST_CASE("reject re-routes to another agent; transfer and cancel") {
   REQUIRE(api.put_agent("t1", R"({"skills":{"tech":9}})").status == 200);
   for (auto id : {"b1", "b2", "t1"}) api.available(id);
 
-  REQUIRE(api.create(R"({"id":"e-1","channel":"email","customer_id":"c1","attributes":{"intent":"billing"}})").status == 202);
+  REQUIRE(
+      api.create(
+             R"({"id":"e-1","channel":"email","customer_id":"c1","attributes":{"intent":"billing"}})")
+          .status == 202);
   auto first = next_event(stream, "switchboard.offer.created", "e-1");
   const std::string first_agent = str(first.at("data").as_object(), "agent_id");
   const std::string first_offer = str(first.at("data").as_object(), "offer_id");
-  auto rejected = api.http.request("POST", "/v1/offers/" + first_offer + "/reject", R"({"reason":"busy"})");
+  auto rejected =
+      api.http.request("POST", "/v1/offers/" + first_offer + "/reject", R"({"reason":"busy"})");
   REQUIRE_MESSAGE(rejected.status == 200, rejected.body);
   next_event(stream, "switchboard.offer.rejected", "e-1");
   auto second = next_event(stream, "switchboard.offer.created", "e-1");
@@ -173,11 +179,16 @@ TEST_CASE("reject re-routes to another agent; transfer and cancel") {
 
   // A waiting interaction that the customer leaves is abandoned.
   REQUIRE(api.put_agent("nobody-home", R"({"skills":{"billing":1}})").status == 200);
-  REQUIRE(api.http.request("POST", "/v1/agents/t1/state", R"({"state":"away","reason":"lunch"})").status == 200);
-  REQUIRE(api.create(R"({"id":"c-9","channel":"chat","customer_id":"c9","attributes":{"intent":"tech"}})").status == 202);
+  REQUIRE(api.http.request("POST", "/v1/agents/t1/state", R"({"state":"away","reason":"lunch"})")
+              .status == 200);
+  REQUIRE(
+      api.create(
+             R"({"id":"c-9","channel":"chat","customer_id":"c9","attributes":{"intent":"tech"}})")
+          .status == 202);
   CHECK(str(api.get("/v1/interactions/c-9"), "state") == "queued");
   CHECK(api.get("/v1/interactions/c-9").contains("estimated_wait_s"));
-  auto cancelled = api.http.request("POST", "/v1/interactions/c-9/cancel", R"({"reason":"hung up"})");
+  auto cancelled =
+      api.http.request("POST", "/v1/interactions/c-9/cancel", R"({"reason":"hung up"})");
   REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
   CHECK(str(parse(cancelled.body), "state") == "abandoned");
   next_event(stream, "switchboard.interaction.abandoned", "c-9");
@@ -216,9 +227,8 @@ TEST_CASE("many concurrent clients: every create answered once, nothing lost or 
       client::HttpClient http(server.endpoint());
       for (int k = 0; k < kEach; ++k) {
         const std::string id = "m-" + std::to_string(c) + "-" + std::to_string(k);
-        const std::string body = R"({"id":")" + id +
-                                 R"(","channel":"email","customer_id":"c)" + std::to_string(k) +
-                                 R"(","attributes":{"intent":"billing"}})";
+        const std::string body = R"({"id":")" + id + R"(","channel":"email","customer_id":"c)" +
+                                 std::to_string(k) + R"(","attributes":{"intent":"billing"}})";
         auto r = http.request("POST", "/v1/interactions", body);
         // Retry each once: the same answer, never a second interaction.
         auto retry = http.request("POST", "/v1/interactions", body);
@@ -241,20 +251,25 @@ TEST_CASE("commands over the stream answer like HTTP, with the request id") {
   ServerProcess server(e2e_spec());
   client::StreamClient stream(server.endpoint());
   stream.send(R"({"op":"agent.upsert","request_id":"r1","id":"w1","skills":{"billing":8}})");
-  auto r1 = stream.read_until([](const std::string& m) { return m.find("\"r1\"") != std::string::npos; }, 10s);
+  auto r1 = stream.read_until(
+      [](const std::string& m) { return m.find("\"r1\"") != std::string::npos; }, 10s);
   REQUIRE(r1);
   auto reply = parse(*r1);
   CHECK(str(reply, "op") == "reply");
   CHECK(reply.at("status").to_number<int>() == 200);
   CHECK(str(reply.at("result").as_object(), "id") == "w1");
 
-  stream.send(R"({"op":"interaction.create","request_id":"r2","id":"ws-1","channel":"chat","customer_id":"c1","attributes":{"intent":"billing"}})");
-  auto r2 = stream.read_until([](const std::string& m) { return m.find("\"r2\"") != std::string::npos; }, 10s);
+  stream.send(
+      R"({"op":"interaction.create","request_id":"r2","id":"ws-1","channel":"chat","customer_id":"c1","attributes":{"intent":"billing"}})");
+  auto r2 = stream.read_until(
+      [](const std::string& m) { return m.find("\"r2\"") != std::string::npos; }, 10s);
   REQUIRE(r2);
   CHECK(parse(*r2).at("status").to_number<int>() == 202);
 
-  stream.send(R"({"op":"interaction.create","request_id":"r3","id":"ws-2","channel":"fax","customer_id":"c1"})");
-  auto r3 = stream.read_until([](const std::string& m) { return m.find("\"r3\"") != std::string::npos; }, 10s);
+  stream.send(
+      R"({"op":"interaction.create","request_id":"r3","id":"ws-2","channel":"fax","customer_id":"c1"})");
+  auto r3 = stream.read_until(
+      [](const std::string& m) { return m.find("\"r3\"") != std::string::npos; }, 10s);
   REQUIRE(r3);
   auto error = parse(*r3);
   CHECK(str(error, "op") == "error");
@@ -266,7 +281,40 @@ TEST_CASE("commands over the stream answer like HTTP, with the request id") {
   CHECK(str(parse(*r4).at("error").as_object(), "code") == "malformed_json");
   // The session survives bad input.
   stream.send(R"({"op":"subscribe","agents":["w1"],"request_id":"r5"})");
-  CHECK(stream.read_until([](const std::string& m) { return m.find("\"r5\"") != std::string::npos; }, 10s));
+  CHECK(stream.read_until(
+      [](const std::string& m) { return m.find("\"r5\"") != std::string::npos; }, 10s));
+}
+
+}  // namespace
+}  // namespace sb::e2e
+
+namespace sb::e2e {
+namespace {
+
+// The value of one sample line of the Prometheus text ("name{labels} value"), or -1.
+double sample(const std::string& text, const std::string& series) {
+  const std::size_t at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + series.size() + 2));
+}
+
+TEST_CASE("GET /metrics is Prometheus text with the core's and the runtime's numbers") {
+  ServerProcess server(e2e_spec());
+  Api api(server);
+  for (int k = 0; k < 3; ++k) {
+    REQUIRE(
+        api.create(R"({"id":"w-)" + std::to_string(k) +
+                   R"(","channel":"email","customer_id":"c","attributes":{"intent":"billing"}})")
+            .status == 202);
+  }
+  CHECK(api.create(R"({"id":"bad","channel":"fax","customer_id":"c"})").status == 422);
+  auto r = api.http.request("GET", "/metrics");
+  REQUIRE(r.status == 200);
+  CHECK(r.header("Content-Type").starts_with("text/plain; version=0.0.4"));
+  CHECK(sample(r.body, R"(switchboard_interactions{state="queued"})") == 3);
+  CHECK(sample(r.body, R"(switchboard_commands_total{result="applied"})") >= 4);  // policy + 3
+  CHECK(sample(r.body, R"(switchboard_commands_total{result="rejected"})") == 1);
+  CHECK(sample(r.body, "switchboard_connections") >= 1);
 }
 
 }  // namespace

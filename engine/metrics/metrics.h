@@ -1,0 +1,52 @@
+// The Prometheus view of the engine, rendered on each scrape of /metrics (prometheus-cpp's
+// registry and text serializer; served by our own Beast server, one port). The numbers come from
+// snapshots: the core's counts (asked of the core thread as a query), the runtime's counters and
+// the server's connection count. Thread contract: render() may be called from any thread;
+// scrapes are serialized by an internal mutex (they are rare).
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/core/core.h"
+#include "engine/runtime/runtime.h"
+
+namespace sb::metrics {
+
+class Metrics {
+ public:
+  Metrics();
+  std::string render(const core::CoreCounts& core, const runtime::RuntimeStats& runtime,
+                     std::size_t connections);
+
+ private:
+  // Counters are fed totals: each scrape adds what grew since the last one.
+  struct Total {
+    prometheus::Counter* counter = nullptr;
+    std::uint64_t seen = 0;
+    void update(std::uint64_t now);
+  };
+
+  std::mutex mutex_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  Total applied_, rejected_, queries_, batches_, events_, refused_;
+  prometheus::Gauge* inbound_ = nullptr;
+  prometheus::Gauge* connections_ = nullptr;
+  prometheus::Gauge* agents_ = nullptr;
+  prometheus::Gauge* customers_ = nullptr;
+  prometheus::Gauge* timers_ = nullptr;
+  prometheus::Gauge* retained_ = nullptr;
+  prometheus::Gauge* waiting_ = nullptr;
+  prometheus::Gauge* offered_ = nullptr;
+  prometheus::Gauge* assigned_ = nullptr;
+  prometheus::Gauge* wrap_up_ = nullptr;
+};
+
+}  // namespace sb::metrics
