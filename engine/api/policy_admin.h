@@ -22,6 +22,7 @@ class PolicyAdmin {
 
   ApiResponse current() const;
   ApiResponse history() const;
+  policy::PolicyReloader::Totals totals() const { return reloader_.totals(); }
   void install(std::string yaml, Respond done);
   void validate(std::string yaml, Respond done);
 

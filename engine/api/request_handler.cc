@@ -363,8 +363,10 @@ void RequestHandler::submit_metrics(IoThread& io, Respond respond) {
   request.outbox = &io;
   request.done = [this, respond](runtime::Outcome&& outcome) {
     const auto& counts = std::get<core::CoreCounts>(std::get<runtime::QueryResult>(outcome));
+    const auto reloads = policy_.totals();
     ApiResponse r =
-        json_response(200, metrics_.render(counts, runtime_.stats(), health_.connections.load()));
+        json_response(200, metrics_.render(counts, runtime_.stats(), health_.connections.load(),
+                                           {reloads.accepted, reloads.refused}));
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     respond(std::move(r));
   };

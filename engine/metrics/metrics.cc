@@ -36,6 +36,13 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                           .Help("Requests refused because the core's inbound queue was full")
                           .Register(*registry_)
                           .Add({{"reason", "overloaded"}});
+  auto& reloads =
+      prometheus::BuildCounter()
+          .Name("switchboard_policy_reloads_total")
+          .Help("Policy reload attempts (start-up, SIGHUP, file change, API), by result")
+          .Register(*registry_);
+  reloads_accepted_.counter = &reloads.Add({{"result", "accepted"}});
+  reloads_refused_.counter = &reloads.Add({{"result", "refused"}});
   auto gauge = [&](const char* name, const char* help) {
     return &prometheus::BuildGauge().Name(name).Help(help).Register(*registry_).Add({});
   };
@@ -57,8 +64,10 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
 }
 
 std::string Metrics::render(const core::CoreCounts& core, const runtime::RuntimeStats& runtime,
-                            std::size_t connections) {
+                            std::size_t connections, Reloads reloads) {
   std::lock_guard lock(mutex_);
+  reloads_accepted_.update(reloads.accepted);
+  reloads_refused_.update(reloads.refused);
   applied_.update(runtime.commands_applied);
   rejected_.update(runtime.commands_rejected);
   queries_.update(runtime.queries);

@@ -23,8 +23,13 @@ namespace sb::metrics {
 class Metrics {
  public:
   Metrics();
+  // Policy reload attempts since start-up, by result.
+  struct Reloads {
+    std::uint64_t accepted = 0;
+    std::uint64_t refused = 0;
+  };
   std::string render(const core::CoreCounts& core, const runtime::RuntimeStats& runtime,
-                     std::size_t connections);
+                     std::size_t connections, Reloads reloads);
 
  private:
   // Counters are fed totals: each scrape adds what grew since the last one.
@@ -37,6 +42,7 @@ class Metrics {
   std::mutex mutex_;
   std::shared_ptr<prometheus::Registry> registry_;
   Total applied_, rejected_, queries_, batches_, events_, refused_;
+  Total reloads_accepted_, reloads_refused_;
   prometheus::Gauge* inbound_ = nullptr;
   prometheus::Gauge* connections_ = nullptr;
   prometheus::Gauge* agents_ = nullptr;

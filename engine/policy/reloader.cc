@@ -71,9 +71,15 @@ ReloadRecord PolicyReloader::reload(std::string_view yaml, ReloadTrigger trigger
                               installed.error().field + ": " + installed.error().message);
     }
   }
+  ++(record.accepted ? totals_.accepted : totals_.refused);
   history_.push_back(record);
   if (history_.size() > history_max_) history_.pop_front();
   return record;
+}
+
+PolicyReloader::Totals PolicyReloader::totals() const {
+  std::lock_guard lock(mutex_);
+  return totals_;
 }
 
 std::vector<ReloadRecord> PolicyReloader::history() const {

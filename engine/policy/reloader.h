@@ -57,6 +57,12 @@ class PolicyReloader {
   ReloadRecord reload(std::string_view yaml, ReloadTrigger trigger, Timestamp now);
 
   std::vector<ReloadRecord> history() const;  // oldest first
+  // Attempts since start-up, by result (the history keeps only the latest).
+  struct Totals {
+    std::uint64_t accepted = 0;
+    std::uint64_t refused = 0;
+  };
+  Totals totals() const;
   // The source text of the policy running now, and its version.
   std::optional<std::pair<std::uint64_t, std::string>> current() const;
 
@@ -66,6 +72,7 @@ class PolicyReloader {
   std::size_t history_max_;
   mutable std::mutex mutex_;
   std::uint64_t last_version_ = 0;
+  Totals totals_;
   std::deque<ReloadRecord> history_;
   std::optional<std::pair<std::uint64_t, std::string>> current_;
 };

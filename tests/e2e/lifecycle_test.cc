@@ -315,6 +315,7 @@ TEST_CASE("GET /metrics is Prometheus text with the core's and the runtime's num
   CHECK(sample(r.body, R"(switchboard_commands_total{result="applied"})") >= 4);  // policy + 3
   CHECK(sample(r.body, R"(switchboard_commands_total{result="rejected"})") == 1);
   CHECK(sample(r.body, "switchboard_connections") >= 1);
+  CHECK(sample(r.body, R"(switchboard_policy_reloads_total{result="accepted"})") == 1);
 }
 
 }  // namespace

@@ -85,6 +85,8 @@ TEST_CASE("a bad reload changes nothing, says why, and the old policy keeps runn
   CHECK(history[2].trigger == ReloadTrigger::Api);
   CHECK(history[3].trigger == ReloadTrigger::FileChange);
   CHECK(to_string(history[3].trigger) == "file_change");
+  CHECK(e.reloader.totals().accepted == 1);
+  CHECK(e.reloader.totals().refused == 3);
 }
 
 TEST_CASE("history is bounded") {
