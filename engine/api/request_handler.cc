@@ -311,14 +311,7 @@ void RequestHandler::handle_policy(const RouteMatch& route, const HttpRequestVie
   }
 }
 
-void RequestHandler::submit_command(Command command, IoThread& io, Respond respond) {
-  runtime::Request request;
-  CommandShape shape = shape_of(command);
-  request.what = std::move(command);
-  request.outbox = &io;
-  request.done = [shape = std::move(shape), respond](runtime::Outcome&& outcome) {
-    respond(command_response(shape, std::get<runtime::CommandOutcome>(outcome).result));
-  };
+void RequestHandler::submit(runtime::Request request, const Respond& respond) {
   switch (runtime_.submit(std::move(request))) {
     case runtime::SubmitStatus::Accepted:
       return;
@@ -329,6 +322,17 @@ void RequestHandler::submit_command(Command command, IoThread& io, Respond respo
     case runtime::SubmitStatus::Stopped:
       return respond(error_response(api_error(503, "shutting_down", "the server is stopping")));
   }
+}
+
+void RequestHandler::submit_command(Command command, IoThread& io, Respond respond) {
+  runtime::Request request;
+  CommandShape shape = shape_of(command);
+  request.what = std::move(command);
+  request.outbox = &io;
+  request.done = [shape = std::move(shape), respond](runtime::Outcome&& outcome) {
+    respond(command_response(shape, std::get<runtime::CommandOutcome>(outcome).result));
+  };
+  submit(std::move(request), respond);
 }
 
 void RequestHandler::submit_query(runtime::Query query, std::string not_found, IoThread& io,
@@ -345,16 +349,7 @@ void RequestHandler::submit_query(runtime::Query query, std::string not_found, I
     respond(
         query_response(std::get<runtime::QueryResult>(std::move(outcome)), not_found, customer_id));
   };
-  switch (runtime_.submit(std::move(request))) {
-    case runtime::SubmitStatus::Accepted:
-      return;
-    case runtime::SubmitStatus::Overloaded:
-      return respond(
-          error_response(api_error(503, "overloaded", "the routing core is busy; retry shortly"),
-                         limits_.retry_after_s));
-    case runtime::SubmitStatus::Stopped:
-      return respond(error_response(api_error(503, "shutting_down", "the server is stopping")));
-  }
+  submit(std::move(request), respond);
 }
 
 void RequestHandler::submit_metrics(IoThread& io, Respond respond) {
@@ -370,10 +365,7 @@ void RequestHandler::submit_metrics(IoThread& io, Respond respond) {
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     respond(std::move(r));
   };
-  if (runtime_.submit(std::move(request)) != runtime::SubmitStatus::Accepted) {
-    respond(error_response(api_error(503, "overloaded", "the routing core is busy; retry shortly"),
-                           limits_.retry_after_s));
-  }
+  submit(std::move(request), respond);
 }
 
 std::variant<Principal, ApiResponse> RequestHandler::authorize_stream(

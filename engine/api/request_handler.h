@@ -55,6 +55,8 @@ class RequestHandler {
 
  private:
   std::optional<ApiResponse> admit(const Principal& caller, Role needed);
+  // Hands a request to the core thread, or answers 503 when it cannot take it.
+  void submit(runtime::Request request, const Respond& respond);
   void submit_command(Command command, IoThread& io, Respond respond);
   void submit_query(runtime::Query query, std::string not_found, IoThread& io, Respond respond);
   void handle_policy(const RouteMatch& route, const HttpRequestView& request, IoThread& io,
