@@ -11,6 +11,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +32,7 @@ template <typename Stream>
 class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream>>,
                           public Closable {
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  static constexpr std::size_t kFirstReadBytes = 4096;
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
@@ -84,10 +87,26 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
   void do_read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(context_.limits.header_bytes_max));
-    parser_->body_limit(context_.limits.body_bytes_max);
+    // The route, and with it the body limit, is known once the header is in (on_header): until
+    // then admit the larger of the two, or a declared Content-Length over body_bytes_max would
+    // be refused before a policy upload could be told apart.
+    parser_->body_limit(std::max(context_.limits.body_bytes_max, context_.limits.policy_bytes_max));
     timed_out_ = false;
-    // Idle keep-alive connections may wait longer than a request may take to arrive.
-    arm_timer(buffer_.size() > 0 ? context_.limits.request_timeout : context_.limits.idle_timeout);
+    if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
+    // A keep-alive connection may idle for idle_timeout; from the first byte of its next
+    // request, the whole request must arrive within request_timeout.
+    arm_timer(context_.limits.idle_timeout);
+    stream_.async_read_some(
+        buffer_.prepare(kFirstReadBytes),
+        [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t n) {
+          self->buffer_.commit(n);
+          if (ec) return self->on_read_error(ec);
+          self->read_header();
+        });
+  }
+
+  void read_header() {
+    arm_timer(context_.limits.request_timeout);
     boost::beast::http::async_read_header(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
@@ -96,14 +115,21 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
   }
 
   void arm_timer(std::chrono::milliseconds after) {
+    // A wait that expired just before being re-armed still runs: it must not count.
+    const std::uint64_t generation = ++timer_generation_;
     timer_.expires_after(after);
-    timer_.async_wait([weak = this->weak_from_this()](boost::beast::error_code ec) {
+    timer_.async_wait([weak = this->weak_from_this(), generation](boost::beast::error_code ec) {
       if (ec) return;
-      if (auto self = weak.lock()) {
+      if (auto self = weak.lock(); self && self->timer_generation_ == generation) {
         self->timed_out_ = true;
         boost::beast::get_lowest_layer(self->stream_).socket().cancel();
       }
     });
+  }
+
+  void disarm_timer() {
+    ++timer_generation_;
+    timer_.cancel();
   }
 
   void on_header(boost::beast::error_code ec) {
@@ -111,11 +137,14 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
     const auto& header = parser_->get();
     if (boost::beast::websocket::is_upgrade(header)) return upgrade();
     // The policy endpoints carry YAML documents, larger than any JSON command.
-    if (header.target().starts_with("/v1/policy")) {
-      parser_->body_limit(context_.limits.policy_bytes_max);
+    const std::size_t limit = header.target().starts_with("/v1/policy")
+                                  ? context_.limits.policy_bytes_max
+                                  : context_.limits.body_bytes_max;
+    if (const auto length = parser_->content_length(); length && *length > limit) {
+      return on_read_error(boost::beast::http::error::body_limit);
     }
-    timer_.cancel();
-    arm_timer(context_.limits.request_timeout);
+    parser_->body_limit(limit);  // a chunked body is counted as it arrives
+    // The request timer, armed at the first byte, runs on for the body.
     boost::beast::http::async_read(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
@@ -125,7 +154,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
 
   void on_read_error(boost::beast::error_code ec) {
     namespace http = boost::beast::http;
-    timer_.cancel();
+    disarm_timer();
     keep_alive_ = false;
     if (ec == http::error::end_of_stream || ec == boost::asio::error::eof) return shutdown();
     if (timed_out_) {
@@ -170,7 +199,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
 
   void on_body(boost::beast::error_code ec) {
     if (ec) return on_read_error(ec);
-    timer_.cancel();
+    disarm_timer();
     busy_ = true;
     request_ = parser_->release();
     keep_alive_ = keep_alive_ && request_.keep_alive();
@@ -186,7 +215,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
   }
 
   void upgrade() {
-    timer_.cancel();
+    disarm_timer();
     Request request = parser_->release();
     auto verdict = context_.handler.authorize_stream(
         request.target(), request[boost::beast::http::field::authorization]);
@@ -226,7 +255,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
   }
 
   void shutdown() {
-    timer_.cancel();
+    disarm_timer();
     io_.untrack(this);
     if constexpr (kTls) {
       boost::beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
@@ -247,6 +276,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Request request_;
   std::optional<Response> response_;
+  std::uint64_t timer_generation_ = 0;
   bool keep_alive_ = true;
   bool timed_out_ = false;
   bool busy_ = false;
