@@ -59,7 +59,9 @@ ReloadRecord PolicyReloader::reload(std::string_view yaml, ReloadTrigger trigger
   record.at = now;
   record.sha256 = sha256_hex(yaml);
   record.trigger = trigger;
-  CheckedPolicy checked = check_policy(yaml, source_name_, record.version);
+  // An upload is not the file: its problems are at api:LINE:COLUMN (docs/api.md), as validate's.
+  const std::string source = trigger == ReloadTrigger::Api ? "api" : source_name_;
+  CheckedPolicy checked = check_policy(yaml, source, record.version);
   record.errors = std::move(checked.errors);
   if (record.errors.empty()) {
     Result<Reply> installed = apply_(SetPolicy{checked.policy});
@@ -67,7 +69,7 @@ ReloadRecord PolicyReloader::reload(std::string_view yaml, ReloadTrigger trigger
       record.accepted = true;
       current_ = std::pair{record.version, std::string(yaml)};
     } else {
-      record.errors.push_back(source_name_ + ": the engine refused the policy: " +
+      record.errors.push_back(source + ": the engine refused the policy: " +
                               installed.error().field + ": " + installed.error().message);
     }
   }

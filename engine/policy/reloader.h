@@ -53,7 +53,8 @@ class PolicyReloader {
 
   PolicyReloader(std::string source_name, Apply apply, std::size_t history_max = 100);
 
-  // One attempt: compile, test, install. Returns its record.
+  // One attempt: compile, test, install. Returns its record. Problems are located in
+  // `source_name` (the file), except for ReloadTrigger::Api, whose text is located in "api".
   ReloadRecord reload(std::string_view yaml, ReloadTrigger trigger, Timestamp now);
 
   std::vector<ReloadRecord> history() const;  // oldest first

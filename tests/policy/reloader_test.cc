@@ -62,6 +62,7 @@ TEST_CASE("a bad reload changes nothing, says why, and the old policy keeps runn
   const ReloadRecord tested = e.reloader.reload(failing_test, ReloadTrigger::Api, kNow);
   CHECK_FALSE(tested.accepted);
   REQUIRE(tested.errors.size() == 1);
+  CHECK(tested.errors[0].rfind("api:", 0) == 0);  // an upload is named api, not the file
   CHECK(tested.errors[0].find("test 'impossible' failed: expected queue billing") !=
         std::string::npos);
 
