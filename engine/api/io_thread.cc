@@ -10,8 +10,8 @@ namespace sb::api {
 
 IoThread::IoThread(std::size_t index)
     : index_(index),
-      work_(boost::asio::make_work_guard(context_)),
-      hub_(std::make_unique<StreamHub>()) {}
+      hub_(std::make_unique<StreamHub>()),
+      work_(boost::asio::make_work_guard(context_)) {}
 
 IoThread::~IoThread() { stop(); }
 

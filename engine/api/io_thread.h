@@ -60,13 +60,15 @@ class IoThread final : public runtime::Outbox {
   void drain();
 
   std::size_t index_;
+  // Declared before the context and the queues, so destroyed after them: the handlers and
+  // completions they still hold own sessions, whose destructors leave the hub and the set.
+  std::unique_ptr<StreamHub> hub_;
+  std::unordered_set<Closable*> sessions_;
   boost::asio::io_context context_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   moodycamel::ConcurrentQueue<runtime::Completion> completions_;
   moodycamel::ConcurrentQueue<std::shared_ptr<const runtime::EventBatch>> batches_;
   std::atomic<bool> scheduled_{false};
-  std::unique_ptr<StreamHub> hub_;
-  std::unordered_set<Closable*> sessions_;
   std::thread thread_;
 };
 
