@@ -141,7 +141,8 @@ TEST_CASE("the whole lifecycle, on two channels, with affinity across them") {
   auto queue = api.get("/v1/queues/billing");
   CHECK(queue.at("entered").to_number<int>() == 2);
 
-  CHECK(server.stop(SIGTERM) == 0);
+  const int status = server.stop(SIGTERM);
+  CHECK_MESSAGE(status == 0, server.log());
 }
 
 TEST_CASE("reject re-routes to another agent; transfer and cancel") {
