@@ -100,6 +100,10 @@ void HttpDriver::on_read(const boost::system::error_code& ec) {
   const unsigned status = res_->result_int();
   if (create_) {
     run_.recorder.create_answered(*create_, status, now);
+    if (run_.options.ingest) {
+      run_.recorder.create_latency(*create_, now);
+      run_.recorder.completed(*create_);
+    }
     create_.reset();
   } else {
     run_.recorder.request_done(sent_at_, status, now);

@@ -14,4 +14,10 @@ const char* mode_name(Mode mode) {
   return "?";
 }
 
+std::string run_name(const LoadOptions& options) {
+  std::string name = mode_name(options.mode);
+  if (options.ingest && options.mode != Mode::Livez) name += "-ingest";
+  return name;
+}
+
 }  // namespace sb::loadgen

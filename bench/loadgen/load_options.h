@@ -22,9 +22,14 @@ struct LoadOptions {
   int capacity = 10;       // chat slots of each agent
   int customers = 1000;    // interactions cycle through this many customer ids
   int threads = 1;
+  // http and ws: only creates, counted when acknowledged (no offer handler, no lifecycle); the
+  // latency is then submit-to-acknowledgement. The "ingest".
+  bool ingest = false;
   bool json = false;
 };
 
 const char* mode_name(Mode mode);
+// The mode as reports name it: "ws-ingest" for ws with --ingest.
+std::string run_name(const LoadOptions& options);
 
 }  // namespace sb::loadgen

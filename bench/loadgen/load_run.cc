@@ -96,7 +96,7 @@ RunOutcome run_load(const LoadOptions& options, std::FILE* log) {
   };
 
   std::unique_ptr<OfferHandler> offers;
-  if (routes) {
+  if (routes && !options.ingest) {
     offers = std::make_unique<OfferHandler>(ioc, run, options.connections);
     offers->start();
     if (!wait_for([&] { return offers->ready(); }, kReadyWait)) {
@@ -134,7 +134,7 @@ RunOutcome run_load(const LoadOptions& options, std::FILE* log) {
       std::fprintf(log, "loadgen: %llu interactions still open after the drain\n",
                    static_cast<unsigned long long>(run.recorder.outstanding()));
     }
-    offers->close();
+    if (offers) offers->close();
   }
   stop_threads();
   outcome.results = run.recorder.results();

@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
   app.add_option("--threads", o.threads, "I/O threads")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  app.add_flag("--ingest", o.ingest,
+               "http, ws: creates only, counted when acknowledged (no offers; use --agents 0)");
   app.add_flag("--json", o.json, "end with one JSON line of the results");
   CLI11_PARSE(app, argc, argv);
 

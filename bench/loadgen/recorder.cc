@@ -43,6 +43,14 @@ void Recorder::create_answered(std::uint64_t n, unsigned status, Clock::time_poi
   if (!c.done) ++outstanding_;
 }
 
+void Recorder::create_latency(std::uint64_t n, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (n >= creates_.size()) return;
+  const Create& c = creates_[n];
+  if (in_window(c.sent))
+    latency_ms_.push_back(std::chrono::duration<double, std::milli>(now - c.sent).count());
+}
+
 void Recorder::offered(std::uint64_t n, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   if (n >= creates_.size() || creates_[n].offered) return;

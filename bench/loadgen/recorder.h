@@ -37,6 +37,8 @@ class Recorder {
   std::uint64_t create_sent(Clock::time_point now, int owner = -1);
   // The answer to create `n` (HTTP status or the stream's status).
   void create_answered(std::uint64_t n, unsigned status, Clock::time_point now);
+  // Mode ingest: create `n` was answered now; its submit-to-answer time is the latency sample.
+  void create_latency(std::uint64_t n, Clock::time_point now);
   // The first offer of interaction `n` (later offers of it, after a reject, do not count).
   void offered(std::uint64_t n, Clock::time_point now);
   // Interaction `n` completed (or failed): no longer outstanding. Returns its owner the first

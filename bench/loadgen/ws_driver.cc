@@ -63,7 +63,14 @@ void WsDriver::pump() {
 void WsDriver::on_message(std::string_view message) {
   const std::optional<Reply> reply = parse_reply(message);
   if (!reply || reply->tag != 'c') return;
-  run_.recorder.create_answered(reply->n, reply->status, Clock::now());
+  const auto now = Clock::now();
+  run_.recorder.create_answered(reply->n, reply->status, now);
+  if (run_.options.ingest) {
+    // Ingest: the answer ends the interaction's part in the run.
+    run_.recorder.create_latency(reply->n, now);
+    if (run_.recorder.completed(reply->n)) --open_interactions_;
+    return pump();
+  }
   if (reply->status < 200 || reply->status >= 300) {
     if (run_.recorder.completed(reply->n)) --open_interactions_;
     pump();

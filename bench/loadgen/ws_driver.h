@@ -3,8 +3,9 @@
 // `pipeline` of its interactions open at a time — from the create until the offer handler has
 // completed it (or the create was refused) — so that the engine runs in a steady state with
 // free agents rather than filling its queues. Records each answer. Runs on its session's
-// strand; start() and release() from any thread. The owner keeps it alive until the
-// io_context has stopped.
+// strand; start() and release() from any thread. With --ingest, `pipeline` creates are in
+// flight and each answer makes room for the next (no offers, no lifecycle). The owner keeps it
+// alive until the io_context has stopped.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
