@@ -1,9 +1,14 @@
 // End to end, on the real binary: agents register and become available, interactions on several
 // channels are offered (seen on the stream), accepted, completed; a returning customer reaches
 // the agent of the earlier contact on another channel; transfers, cancels and idempotent
-// retries; many concurrent clients; commands over the stream; graceful shutdown.
+// retries; many concurrent clients; commands over the stream; pipelining; /metrics; graceful
+// shutdown.
 #include <doctest/doctest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
 #include <atomic>
@@ -317,6 +322,40 @@ TEST_CASE("GET /metrics is Prometheus text with the core's and the runtime's num
   CHECK(sample(r.body, R"(switchboard_commands_total{result="rejected"})") == 1);
   CHECK(sample(r.body, "switchboard_connections") >= 1);
   CHECK(sample(r.body, R"(switchboard_policy_reloads_total{result="accepted"})") == 1);
+}
+
+}  // namespace
+}  // namespace sb::e2e
+
+namespace sb::e2e {
+namespace {
+
+TEST_CASE("pipelined requests on one connection are answered in order") {
+  ServerProcess server(e2e_spec());
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+  const std::string create =
+      R"({"id":"p-1","channel":"email","customer_id":"c","attributes":{"intent":"billing"}})";
+  // Three requests in one write: the create must be applied before the GET that follows it.
+  const std::string requests =
+      "GET /livez HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /v1/interactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(create.size()) + "\r\n\r\n" + create +
+      "GET /v1/interactions/p-1 HTTP/1.1\r\nHost: x\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(requests));
+  boost::beast::flat_buffer buffer;
+  std::vector<unsigned> statuses;
+  std::string last_body;
+  for (int k = 0; k < 3; ++k) {
+    boost::beast::http::response<boost::beast::http::string_body> response;
+    boost::beast::http::read(socket, buffer, response);
+    statuses.push_back(response.result_int());
+    last_body = response.body();
+  }
+  CHECK(statuses == std::vector<unsigned>{200, 202, 200});
+  CHECK(str(parse(last_body), "id") == "p-1");
 }
 
 }  // namespace
