@@ -80,7 +80,12 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
 
   void close_gracefully() override {
     keep_alive_ = false;
-    if (!busy_) shutdown();
+    if (busy_) return;  // the response being written closes the connection after it
+    // Not busy: a handshake or a read is pending. Cancel it, and its handler shuts down. (Shutting
+    // down here would run TLS's close_notify exchange beside the pending read, which then held
+    // an idle HTTPS connection open past the server's shutdown.)
+    boost::beast::error_code ignored;
+    boost::beast::get_lowest_layer(stream_).socket().cancel(ignored);
   }
 
  private:
