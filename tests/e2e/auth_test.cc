@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 
 #include "engine/policy/reloader.h"
@@ -97,6 +98,7 @@ TEST_CASE("tokens and roles on HTTP") {
   REQUIRE(entries.size() == 2);  // the platform's refused PUT never reached the policy
   CHECK(string_at(entries[1].as_object(), "trigger") == "api");
   CHECK(admin.request("POST", "/v1/interactions/i1/cancel").status == 200);
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("tokens and roles on the stream") {
@@ -141,6 +143,9 @@ TEST_CASE("tokens and roles on the stream") {
                m.find("\"w2\"") != std::string::npos;
       },
       10s));
+  observer.close();
+  platform.close();
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("the per-token rate limit: 429 rate_limited with Retry-After") {
@@ -167,6 +172,7 @@ TEST_CASE("the per-token rate limit: 429 rate_limited with Retry-After") {
   for (int k = 0; k < 10; ++k) CHECK(platform.request("GET", "/livez").status == 200);
   // The budget comes back with time.
   CHECK(eventually([&] { return platform.request("GET", "/v1/queues").status == 200; }, 5s));
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 // A temporary directory for start-up files, removed at the end of the test.
@@ -252,6 +258,7 @@ TEST_CASE("with tokens, a server may listen on every address") {
   ServerProcess server(spec);
   client::HttpClient http(server.endpoint(kObserver));
   CHECK(http.request("GET", "/v1/queues").status == 200);
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 }  // namespace

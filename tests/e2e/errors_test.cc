@@ -12,6 +12,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <atomic>
+#include <csignal>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -118,6 +119,7 @@ TEST_CASE("bad request bodies: each error code with its field, and nothing chang
   expect_error(http.request("PUT", "/v1/agents/a1", R"({"skills":{"billing":11}})"), 400,
                "invalid_field", "skills.billing", "proficiency over 10");
   CHECK(http.request("GET", "/v1/agents/a1").status == 404);
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("paths, routes, methods and media types") {
@@ -169,6 +171,7 @@ TEST_CASE("paths, routes, methods and media types") {
         202);
   CHECK(entered(http, "billing") == 1);
   CHECK(serves(server));
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("conflicts and names the policy does not declare") {
@@ -215,6 +218,7 @@ TEST_CASE("conflicts and names the policy does not declare") {
   CHECK(string_at(parse_object(http.request("GET", "/v1/interactions/c1").body), "queue") ==
         "general");
   CHECK(entered_everywhere(http) == 1);
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("no queue takes the interaction: 422 no_queue") {
@@ -239,6 +243,7 @@ TEST_CASE("no queue takes the interaction: 422 no_queue") {
   CHECK(http.request("POST", "/v1/interactions",
                      create_body("n2", R"(,"attributes":{"intent":"tech"})"))
             .status == 202);
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("on the wire: oversize bodies and headers, slow and half-sent requests, garbage") {
@@ -303,6 +308,7 @@ TEST_CASE("on the wire: oversize bodies and headers, slow and half-sent requests
     CHECK(serves(server));
   }
   CHECK(entered_everywhere(http) == 0);
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("an idle keep-alive connection is closed without a response") {
@@ -317,6 +323,7 @@ TEST_CASE("an idle keep-alive connection is closed without a response") {
   client::HttpClient silent(server.endpoint());
   CHECK_FALSE(silent.raw("", 5s).has_value());
   CHECK(serves(server));
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 // Reads the stream to its end; the close code (0 if it did not close within the time).
@@ -339,6 +346,8 @@ TEST_CASE("the stream: a message over the limit closes with 1009") {
   client::StreamClient other(server.endpoint());
   other.send(R"({"op":"subscribe","agents":["*"],"request_id":"ok"})");
   CHECK(string_at(stream_answer(other, "ok"), "op") == "reply");
+  other.close();
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("the stream: a binary frame gets an error reply, and the session goes on") {
@@ -375,6 +384,7 @@ TEST_CASE("the stream: a binary frame gets an error reply, and the session goes 
   CHECK(string_at(subscribed, "op") == "reply");
   CHECK(string_at(subscribed, "request_id") == "s");
   ws.close(websocket::close_code::normal);
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("the stream: a subscriber that does not read is closed with 1008 slow consumer") {
@@ -403,6 +413,8 @@ TEST_CASE("the stream: a subscriber that does not read is closed with 1008 slow 
   REQUIRE(http.request("POST", "/v1/interactions", create_body("after")).status == 202);
   CHECK(fresh.read_until(
       [](const std::string& m) { return m.find("\"after\"") != std::string::npos; }, 10s));
+  fresh.close();
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("overload: every create is 202, or 503 overloaded with Retry-After and never happened") {
@@ -454,6 +466,7 @@ TEST_CASE("overload: every create is 202, or 503 overloaded with Retry-After and
   CHECK(ghosts == 0);
   auto general = parse_object(http.request("GET", "/v1/queues/general").body);
   CHECK(number_at(general, "entered") == static_cast<double>(accepted.size()));
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 }  // namespace

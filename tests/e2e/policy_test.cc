@@ -182,6 +182,8 @@ TEST_CASE("the policy over HTTP: read, refuse, validate, install, history, and t
   CHECK(number_at(last, "version") == version);
   CHECK(last.at("errors").as_array().empty());
   CHECK_FALSE(string_at(last, "at").empty());
+  stream.close();
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("SIGHUP reloads the policy file; a broken file leaves the old policy running") {
@@ -210,6 +212,7 @@ TEST_CASE("SIGHUP reloads the policy file; a broken file leaves the old policy r
   CHECK(string_at(current_policy(http), "source") == returns);
   CHECK(routed_to(http, "returns") == "returns");
   CHECK(http.request("GET", "/readyz").status == 200);
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 TEST_CASE("policy_watch: an edit of the file is reloaded; a broken edit is refused") {
@@ -248,6 +251,8 @@ TEST_CASE("policy_watch: an edit of the file is reloaded; a broken edit is refus
   REQUIRE(loyalty_queue.status == 200);
   CHECK(parse_object(loyalty_queue.body).at("active") == false);
   CHECK(routed_to(http, "loyalty") == "general");
+  stream.close();
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
 }  // namespace
