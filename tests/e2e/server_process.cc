@@ -91,8 +91,8 @@ ServerProcess::ServerProcess(ServerSpec spec) : dir_(make_temp_dir()) {
   }
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> args = {SB_SWITCHBOARD_BIN, "serve",        "--config", config,
-                                   "--policy",         policy_file_,   "--listen", spec.listen,
+  std::vector<std::string> args = {SB_SWITCHBOARD_BIN, "serve",       "--config", config,
+                                   "--policy",         policy_file_,  "--listen", spec.listen,
                                    "--data-dir",       dir_ + "/data"};
   args.insert(args.end(), spec.extra_args.begin(), spec.extra_args.end());
   pid_ = spawn(args, fds[1], dir_ + "/server.log");
