@@ -21,6 +21,7 @@
 #include "bench/report.h"
 #include "bench/scenario.h"
 #include "engine/core/core.h"
+#include "engine/policy/policy_loader.h"
 
 namespace sb::bench {
 namespace {
@@ -28,6 +29,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using sb::core::Core;
 using sb::core::MatchStrategy;
+using PolicyPtr = std::shared_ptr<const Policy>;
 
 struct Options {
   std::size_t agents = 10'000;
@@ -37,6 +39,7 @@ struct Options {
   std::size_t naive_samples = 0;  // 0: about 2,000 at 10,000 agents, fewer for larger centres
   std::size_t waiting = 0;        // 0: one per ten agents
   bool json = false;
+  bool yaml_policy = false;  // the policy compiled from policy_yaml() instead of make_policy()
 };
 
 constexpr Timestamp kMemoryStart{1'700'000'000'000'000};
@@ -65,7 +68,7 @@ void progress(const char* what, double s) {
 // Live heap delta of registering every agent once the policy is installed, divided by the agents.
 // Contiguous containers (the agent records, the pool nodes) grow by doubling, so this includes
 // their spare capacity at this size, as a real process would hold it.
-void measure_agent_memory(const Options& o, Report& r) {
+void measure_agent_memory(const Options& o, const PolicyPtr& policy, Report& r) {
   Core core;
   Scenario scenario(o.agents, o.seed, "mem-");
   std::vector<Event> events;
@@ -76,7 +79,7 @@ void measure_agent_memory(const Options& o, Report& r) {
     events.clear();
     now = now + Duration{1};  // no timer comes due and changes memory behind the measurement
   };
-  apply(SetPolicy{make_policy()});
+  apply(SetPolicy{policy});
   const std::int64_t before = live_heap_bytes();
   for (std::size_t a = 0; a < o.agents; ++a) {
     apply(scenario.agent(a));
@@ -92,7 +95,8 @@ void measure_agent_memory(const Options& o, Report& r) {
 // luck of where a doubling falls. The customers already have a journey from an earlier, ended
 // contact, as most callers do (the customer record belongs to the journey, not to the
 // interaction); `bytes_per_waiting_new_customer` is for first-time callers, over [0, W].
-void measure_waiting_memory(const Options& o, std::size_t waiting, Report& r) {
+void measure_waiting_memory(const Options& o, const PolicyPtr& policy, std::size_t waiting,
+                            Report& r) {
   const std::size_t w = std::bit_ceil(waiting);
   r.memory_waiting = w;
   auto per_waiting = [&](bool known_customers) {
@@ -107,7 +111,7 @@ void measure_waiting_memory(const Options& o, std::size_t waiting, Report& r) {
       events.clear();
       now = now + Duration{1};
     };
-    apply(SetPolicy{make_policy()});
+    apply(SetPolicy{policy});
     for (std::size_t k = 0; known_customers && k < w; ++k) {
       CreateInteraction c = scenario.interaction_of(rng, false, k);
       const std::string id = c.interaction_id;
@@ -257,6 +261,29 @@ void measure_throughput(Core& core, const CommandLog& log, Report& r) {
   }
 }
 
+PolicyPtr yaml_policy() {
+  policy::LoadResult loaded = policy::load_policy(policy_yaml(), "core_bench_policy.yaml");
+  for (const policy::Diagnostic& d : loaded.diagnostics) {
+    std::fprintf(stderr, "%s\n", d.to_string().c_str());
+  }
+  return loaded.loaded ? loaded.loaded->policy : nullptr;
+}
+
+// The state hash after applying `log` with its SetPolicy commands replaced by `policy`.
+std::uint64_t replay_with(const CommandLog& log, const PolicyPtr& policy) {
+  Core core;
+  std::vector<Event> events;
+  for (const LoggedCommand& c : log) {
+    if (std::holds_alternative<SetPolicy>(c.command)) {
+      (void)core.apply(SetPolicy{policy}, c.at, events);
+    } else {
+      (void)core.apply(c.command, c.at, events);
+    }
+    events.clear();
+  }
+  return core.state_hash();
+}
+
 int run(const Options& o) {
   const auto start = Clock::now();
   const std::size_t waiting = o.waiting != 0 ? o.waiting : std::max<std::size_t>(1, o.agents / 10);
@@ -265,8 +292,11 @@ int run(const Options& o) {
   r.seed = o.seed;
 
   auto t = Clock::now();
-  measure_agent_memory(o, r);
-  measure_waiting_memory(o, waiting, r);
+  const PolicyPtr policy = o.yaml_policy ? yaml_policy() : make_policy();
+  if (!policy) return 2;
+  r.policy_source = o.yaml_policy ? "yaml" : "code";
+  measure_agent_memory(o, policy, r);
+  measure_waiting_memory(o, policy, waiting, r);
   progress("memory", seconds_since(t));
 
   // Core A: build the steady state, measure decisions on it, then go on with the command mix.
@@ -277,7 +307,7 @@ int run(const Options& o) {
     Core core;
     Driver driver(o.agents, o.seed, waiting);
     t = Clock::now();
-    driver.register_agents(core, &setup);
+    driver.register_agents(core, policy, &setup);
     progress("agents registered", seconds_since(t));
     driver.warm_up(core, &setup);
     r.build_s = seconds_since(t);
@@ -294,6 +324,12 @@ int run(const Options& o) {
     r.rejected += driver.rejected();
     progress("recording", seconds_since(t));
   }
+  // With the YAML policy, the policy built in C++ must reach the very same steady state: the
+  // compiler of the policy language emits what the core was designed and measured with.
+  if (o.yaml_policy) {
+    r.deterministic = replay_with(setup, make_policy()) == steady_hash;
+    if (!r.deterministic) std::fprintf(stderr, "core_bench: the YAML policy routes differently\n");
+  }
   // Core B: the same steady state by replaying `setup`, then the timed replay of `log`.
   {
     Core core;
@@ -305,7 +341,7 @@ int run(const Options& o) {
     }
     progress("steady state replayed", seconds_since(t));
     setup = CommandLog{};
-    r.deterministic = core.state_hash() == steady_hash;
+    r.deterministic = r.deterministic && core.state_hash() == steady_hash;
     t = Clock::now();
     measure_throughput(core, log, r);
     progress("replay", seconds_since(t));
@@ -346,6 +382,8 @@ int main(int argc, char** argv) {
   app.add_option("--waiting", o.waiting,
                  "interactions waiting at the steady state (0: agents / 10)");
   app.add_flag("--json", o.json, "print one JSON object on the last line instead of the table");
+  app.add_flag("--yaml-policy", o.yaml_policy,
+               "route with the scenario's policy compiled from YAML (checked against the C++ one)");
   CLI11_PARSE(app, argc, argv);
   if (o.naive_samples == 0) {
     o.naive_samples = std::clamp<std::size_t>(20'000'000 / o.agents, 200, 2'000);

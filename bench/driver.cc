@@ -32,8 +32,9 @@ Driver::Driver(std::size_t agents, std::uint64_t seed, std::size_t waiting_targe
       step_(std::max<std::int64_t>(
           1, 20'000'000 / static_cast<std::int64_t>(std::max<std::size_t>(agents, 1)))) {}
 
-void Driver::register_agents(sb::core::Core& core, CommandLog* log) {
-  apply(core, SetPolicy{make_policy()}, log);
+void Driver::register_agents(sb::core::Core& core, std::shared_ptr<const Policy> policy,
+                             CommandLog* log) {
+  apply(core, SetPolicy{std::move(policy)}, log);
   for (std::size_t a = 0; a < scenario_.agents(); ++a) {
     apply(core, scenario_.agent(a), log);
     apply(core, SetAgentState{agent_id(a), Presence::Available, ""}, log);

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -57,8 +58,8 @@ class Driver {
   Driver(std::size_t agents, std::uint64_t seed, std::size_t waiting_target);
 
   // Each of these appends the commands it applies to `log`, if given.
-  // Installs the policy, then registers every agent and makes it available.
-  void register_agents(sb::core::Core& core, CommandLog* log);
+  // Installs `policy`, then registers every agent and makes it available.
+  void register_agents(sb::core::Core& core, std::shared_ptr<const Policy> policy, CommandLog* log);
   // Runs traffic until the load and the backlog reach their targets, then long enough in virtual
   // time for the oldest of the backlog to reach the last escalation step.
   void warm_up(sb::core::Core& core, CommandLog* log);

@@ -16,8 +16,8 @@ const char* verdict(bool ok) { return ok ? "ok" : "MISSED"; }
 }  // namespace
 
 void print_table(const Report& r, std::FILE* out) {
-  std::fprintf(out, "\nSwitchboard core benchmark  (seed %llu, %.1f s)\n\n",
-               static_cast<unsigned long long>(r.seed), r.total_s);
+  std::fprintf(out, "\nSwitchboard core benchmark  (seed %llu, policy from %s, %.1f s)\n\n",
+               static_cast<unsigned long long>(r.seed), r.policy_source, r.total_s);
   std::fprintf(out, "steady state (built by %zu commands in %.1f s)\n", r.build_commands,
                r.build_s);
   std::fprintf(out, "  agents %zu: busy %zu, with a free slot %zu, away %zu\n", r.agents,
@@ -92,7 +92,7 @@ void print_json(const Report& r, std::FILE* out) {
       "\"apply_ns_p50\":%lld,\"apply_ns_p99\":%lld,\"bytes_per_waiting_new_customer\":%.1f,"
       "\"waiting\":%zu,\"assigned\":%zu,\"agents_free_slot\":%zu,\"commands\":%zu,"
       "\"samples\":%zu,\"naive_samples\":%zu,\"mismatches\":%zu,\"rejected\":%llu,"
-      "\"deterministic\":%s,\"seed\":%llu}\n",
+      "\"deterministic\":%s,\"seed\":%llu,\"policy\":\"%s\"}\n",
       r.agents, static_cast<long long>(r.decision_ns_p50),
       static_cast<long long>(r.decision_ns_p99), r.commands_per_s,
       static_cast<long long>(r.naive_ns_p50), r.bytes_per_agent, r.bytes_per_waiting, r.speedup(),
@@ -101,7 +101,7 @@ void print_json(const Report& r, std::FILE* out) {
       static_cast<long long>(r.apply_ns_p50), static_cast<long long>(r.apply_ns_p99),
       r.bytes_per_waiting_new_customer, r.waiting, r.assigned, r.agents_free_slot, r.commands,
       r.samples, r.naive_samples, r.mismatches, static_cast<unsigned long long>(r.rejected),
-      r.deterministic ? "true" : "false", static_cast<unsigned long long>(r.seed));
+      r.deterministic ? "true" : "false", static_cast<unsigned long long>(r.seed), r.policy_source);
 }
 
 }  // namespace sb::bench

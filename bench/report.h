@@ -44,8 +44,9 @@ struct Report {
   double commands_per_s = 0;
   std::int64_t apply_ns_p50 = 0, apply_ns_p99 = 0, create_ns_p50 = 0, create_ns_p99 = 0;
   std::vector<std::pair<std::string_view, std::size_t>> mix;  // command name -> count
-  std::uint64_t rejected = 0;  // commands the core refused (the driver should cause none)
-  bool deterministic = true;   // replay on a fresh core gave the recorded state
+  std::uint64_t rejected = 0;          // commands the core refused (the driver should cause none)
+  bool deterministic = true;           // replay on a fresh core gave the recorded state
+  const char* policy_source = "code";  // "yaml": compiled by the policy loader
 
   // Memory: live heap deltas.
   double bytes_per_agent = 0;

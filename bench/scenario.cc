@@ -93,6 +93,32 @@ std::shared_ptr<const Policy> make_policy() {
   return p;
 }
 
+std::string policy_yaml() {
+  std::string y =
+      "version: 1\n"
+      "channels:\n"
+      "  voice: {capacity: 1, offer_timeout: 20s, wrap_up: 10s, blocks: [chat]}\n"
+      "  chat: {capacity: 3, offer_timeout: 20s, wrap_up: 5s}\n"
+      "  email: {capacity: 5, offer_timeout: 60s, wrap_up: 0s}\n"
+      "skills: [";
+  for (std::size_t k = 0; k < kSkills; ++k) y += skill_name(k) + ", ";
+  y += "deescalation]\nscoring: {deescalation_skill: deescalation}\nqueues:\n";
+  for (std::size_t n = 0; n < kQueues; ++n) {
+    const std::string skill = "skills." + skill_name(n % kSkills);
+    const std::string language = " and languages has interaction.attributes.language";
+    y += "  - name: " + numbered("q", n) + "\n";
+    y += "    match: \"interaction.attributes.intent == '" + numbered("i", n) + "'\"\n";
+    y += "    skills: [" + skill_name(n % kSkills) + "]\n";
+    y += "    affinity: {enabled: true, window: 7d}\n";
+    y += "    steps:\n";
+    y += "      - {after: 0s, agents: \"" + skill + " >= 7" + language + "\"}\n";
+    y += "      - {after: 30s, agents: \"" + skill + " >= 4" + language + "\", priority_bump: 1}\n";
+    y += "      - {after: 90s, agents: \"" + skill + " >= 1\", priority_bump: 2}\n";
+  }
+  y += "  - name: general\n    priority: -1\n    steps:\n      - after: 0s\n";
+  return y;
+}
+
 std::string agent_id(std::size_t index) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "ag-%06zu", index);

@@ -38,6 +38,9 @@ class Rng {
 // Channels voice (1, blocks chat), chat (3), email (5); skills s0..s49 and deescalation; queues
 // q0..q99 by intent, each with three escalation steps, then the catch-all "general".
 std::shared_ptr<const Policy> make_policy();
+// The same policy as YAML text, as an admin would write it: compiled by the policy loader, it
+// must route exactly as make_policy() does (core_bench --yaml-policy checks that).
+std::string policy_yaml();
 
 std::string agent_id(std::size_t index);
 // The index in an id made by agent_id, or -1.

@@ -5,10 +5,14 @@
 // ("slow consumer") rather than let memory grow. Lives on one I/O thread; no strand needed.
 #pragma once
 
+#include <boost/asio/detail/socket_option.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <deque>
 #include <memory>
@@ -102,6 +106,9 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
   }
 
   void do_write() {
+    // Several messages waiting (pipelined replies, a burst of events): hold the segments until
+    // the last one is written, so that they leave in a few packets instead of one per message.
+    if (queue_.size() > 1) cork(true);
     writing_ = true;
     ws_.text(true);
     ws_.async_write(boost::asio::buffer(*queue_.front()),
@@ -114,7 +121,18 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
     writing_ = false;
     if (ec) return stop();
     if (!queue_.empty()) queue_.pop_front();
-    if (!queue_.empty() && !closing_) do_write();
+    if (!queue_.empty() && !closing_) return do_write();
+    cork(false);
+  }
+
+  // TCP_CORK on the socket: while set, the kernel sends only full segments; clearing it sends
+  // what is held at once. A failure only costs packets, so it is ignored.
+  void cork(bool on) {
+    if (corked_ == on) return;
+    corked_ = on;
+    using Cork = boost::asio::detail::socket_option::boolean<IPPROTO_TCP, TCP_CORK>;
+    boost::beast::error_code ignored;
+    boost::beast::get_lowest_layer(ws_).socket().set_option(Cork(on), ignored);
   }
 
   void close(boost::beast::websocket::close_code code, const char* reason) {
@@ -152,6 +170,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
   boost::asio::steady_timer close_timer_;
   bool closing_ = false;
   bool writing_ = false;
+  bool corked_ = false;
 };
 
 }  // namespace sb::api
