@@ -24,7 +24,8 @@ Server::Server(ListenOptions options, RequestHandler& handler, const ServerLimit
       limits_(limits),
       io_(std::move(io)),
       connections_(connections),
-      acceptor_(io_.front()->context()) {}
+      acceptor_(io_.front()->context()),
+      accept_retry_(io_.front()->context()) {}
 
 Server::~Server() { stop_accepting(); }
 
@@ -73,6 +74,7 @@ void Server::stop_accepting() {
   boost::asio::post(acceptor_.get_executor(), [&] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
+    accept_retry_.cancel();
     closed.set_value();
   });
   if (io_.front()->context().stopped()) {
@@ -114,6 +116,13 @@ void Server::on_accept(boost::system::error_code ec, tcp::socket socket, IoThrea
                                                                 std::move(socket));
       over_cap ? session->refuse(refusal()) : session->run();
     });
+  } else {
+    // EMFILE, ENFILE, ENOBUFS: retrying at once would spin; the kernel keeps the backlog.
+    accept_retry_.expires_after(std::chrono::milliseconds(100));
+    accept_retry_.async_wait([this](boost::system::error_code wait_ec) {
+      if (!wait_ec && acceptor_.is_open()) do_accept();
+    });
+    return;
   }
   do_accept();
 }

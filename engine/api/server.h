@@ -5,6 +5,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <memory>
@@ -56,6 +57,9 @@ class Server {
   std::atomic<std::size_t>& connections_;
   std::optional<boost::asio::ssl::context> tls_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  // After a failed accept (out of file descriptors, ...), accepting resumes after a pause
+  // instead of spinning on the error.
+  boost::asio::steady_timer accept_retry_;
   std::size_t next_io_ = 0;
   std::uint16_t port_ = 0;
 };

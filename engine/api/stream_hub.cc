@@ -49,14 +49,14 @@ void StreamHub::remove(StreamSubscriber* subscriber) { std::erase(subscribers_, 
 
 void StreamHub::publish(const runtime::EventBatch& batch) {
   if (subscribers_.empty()) return;
-  // A session may close (and remove itself) while we deliver: iterate over a copy.
+  // A session may close (and remove itself) while we deliver: iterate over a copy. A session
+  // that closed meanwhile is still alive (its pending operations own it) and ignores deliveries.
   const std::vector<StreamSubscriber*> targets = subscribers_;
   for (std::size_t k = 0; k < batch.events.size(); ++k) {
     const Event& event = batch.events[k];
     const EventScope scope = event_scope(event);
     std::shared_ptr<const std::string> encoded;
     for (StreamSubscriber* s : targets) {
-      if (std::find(subscribers_.begin(), subscribers_.end(), s) == subscribers_.end()) continue;
       if (!s->subscription().matches(scope)) continue;
       if (!encoded) {
         encoded = std::make_shared<const std::string>(

@@ -2,7 +2,8 @@
 // time and answers each (commands go through the request handler, like HTTP), and it receives
 // the events its subscription covers from its thread's StreamHub. Writes go through a bounded
 // queue: a session that falls `ws_queue_messages_max` messages behind is closed with 1008
-// ("slow consumer") rather than let memory grow. Lives on one I/O thread; no strand needed.
+// ("slow consumer") rather than let memory grow; a client that sends commands faster than it
+// reads the answers is not read from until it catches up. Lives on one I/O thread; no strand.
 #pragma once
 
 #include <boost/asio/detail/socket_option.hpp>
@@ -88,15 +89,26 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
     }
     const std::string text = boost::beast::buffers_to_string(buffer_.data());
     auto self = this->shared_from_this();
+    ++unanswered_;  // every message is answered exactly once
     context_.handler.handle_stream_message(
         text, caller_, io_,
-        [self](std::string reply) { self->send(std::make_shared<const std::string>(reply)); },
+        [self](std::string reply) {
+          --self->unanswered_;
+          self->send(std::make_shared<const std::string>(std::move(reply)));
+        },
         [this](Subscribe&& request) {
           subscription_ = Subscription(request);
           io_.hub().add(this);
         });
+    if (backlog() >= kBacklogMax) {
+      read_paused_ = true;  // on_write reads on once the client has caught up
+      return;
+    }
     do_read();
   }
+
+  // Messages read but not yet answered, and messages waiting to be written.
+  std::size_t backlog() const { return unanswered_ + queue_.size(); }
 
   // Replies are small and bounded by what the client sends; they share the queue with events.
   void send(std::shared_ptr<const std::string> message) {
@@ -121,6 +133,10 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
     writing_ = false;
     if (ec) return stop();
     if (!queue_.empty()) queue_.pop_front();
+    if (read_paused_ && !closing_ && backlog() < kBacklogMax / 2) {
+      read_paused_ = false;
+      do_read();
+    }
     if (!queue_.empty() && !closing_) return do_write();
     cork(false);
   }
@@ -159,6 +175,10 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
     io_.untrack(this);
   }
 
+  // A client that sends faster than it reads its answers is not read from while this many of
+  // its messages are unanswered or unwritten: TCP pushes back on it, and memory stays bounded.
+  static constexpr std::size_t kBacklogMax = 256;
+
   boost::beast::websocket::stream<Stream> ws_;
   SessionContext context_;
   IoThread& io_;
@@ -171,6 +191,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
   bool closing_ = false;
   bool writing_ = false;
   bool corked_ = false;
+  bool read_paused_ = false;
+  std::size_t unanswered_ = 0;
 };
 
 }  // namespace sb::api

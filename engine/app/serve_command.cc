@@ -104,6 +104,9 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
     return 1;
   }
 
+  // Before the I/O threads: sessions still open when they are destroyed give back their
+  // connection slot to health.connections.
+  api::Health health;
   std::vector<std::unique_ptr<api::IoThread>> io;
   std::vector<runtime::Outbox*> outboxes;
   std::vector<api::IoThread*> io_threads;
@@ -130,7 +133,6 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
 
   const api::TokenTable tokens(config.tokens, config.rate_limit);
   api::PolicyAdmin admin(reloader, "api");
-  api::Health health;
   metrics::Metrics metrics;
   api::RequestHandler handler(runtime, tokens, config.decode, config.limits, health, admin,
                               metrics);

@@ -291,6 +291,34 @@ TEST_CASE("commands over the stream answer like HTTP, with the request id") {
       [](const std::string& m) { return m.find("\"r5\"") != std::string::npos; }, 10s));
 }
 
+TEST_CASE("a stream client that sends far ahead of reading is answered in order") {
+  ServerProcess server(e2e_spec());
+  client::StreamClient stream(server.endpoint());
+  // Four times the session's backlog bound (256): when answers pile up the server stops reading
+  // and must read on as they are taken, losing and reordering nothing. Small enough to sit in
+  // the loopback socket buffers, so that the client's blocking writes cannot stall.
+  constexpr int kCommands = 1024;
+  for (int k = 0; k < kCommands; ++k) {
+    const std::string n = std::to_string(k);
+    stream.send(R"({"op":"interaction.create","request_id":"p)" + n + R"(","id":"p-)" + n +
+                R"(","channel":"chat","customer_id":"c)" + n + R"("})");
+  }
+  int answered = 0;
+  int accepted = 0;
+  while (answered < kCommands) {
+    auto message = stream.read(10s);
+    REQUIRE(message);
+    auto reply = parse(*message);
+    REQUIRE(str(reply, "op") == "reply");
+    CHECK(str(reply, "request_id") == "p" + std::to_string(answered));
+    accepted += reply.at("status").to_number<int>() == 202;
+    ++answered;
+  }
+  CHECK(accepted == kCommands);
+  stream.close();
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());
+}
+
 }  // namespace
 }  // namespace sb::e2e
 

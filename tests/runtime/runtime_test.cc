@@ -126,10 +126,39 @@ TEST_CASE("requests from many threads are applied once each, in one sequence") {
     next += batch->events.size();
   }
   CHECK(next > kThreads * kPerThread);  // at least one "queued" event per create
-  // Fewer wake-ups than requests: the core thread publishes per batch.
+  // At most one wake-up per batch (the test below shows batches hold many requests).
   CHECK(outbox.notifies() <= runtime.stats().batches);
   runtime.stop();
   CHECK(core.counts().live_interactions == kThreads * kPerThread);
+}
+
+TEST_CASE("requests waiting together are applied in batches, one wake-up per batch") {
+  core::Core core;
+  RecordingOutbox outbox;
+  RuntimeOptions options;
+  options.batch_max = 512;
+  Runtime runtime(core, options, {&outbox});
+  // Queued before the core thread starts, so that they wait together.
+  constexpr int kCreates = 1200;
+  std::atomic<int> answered{0};
+  auto count = [&](Outcome&& o) {
+    if (std::get<CommandOutcome>(o).result.ok()) answered.fetch_add(1);
+  };
+  REQUIRE(runtime.submit(command(SetPolicy{test_policy()}, &outbox, count)) ==
+          SubmitStatus::Accepted);
+  for (int k = 0; k < kCreates; ++k) {
+    CreateInteraction c;
+    c.interaction_id = "b-" + std::to_string(k);
+    c.channel = "chat";
+    c.customer_id = "c" + std::to_string(k);
+    REQUIRE(runtime.submit(command(std::move(c), &outbox, count)) == SubmitStatus::Accepted);
+  }
+  runtime.start();
+  REQUIRE(outbox.wait_for([&] { return answered.load() == kCreates + 1; }));
+  // 1,201 requests in batches of at most 512: three batches, three wake-ups.
+  CHECK(outbox.notifies() == 3);
+  CHECK(runtime.stats().batches == 3);
+  runtime.stop();
 }
 
 TEST_CASE("queries are answered from the core's state") {
