@@ -45,7 +45,7 @@ std::string encode_interaction(const InteractionView& interaction);
 // GET /v1/queues/{name} and GET /v1/queues ({"queues": [...]}).
 std::string encode_queue(const QueueView& queue);
 std::string encode_queues(std::span<const QueueView> queues);
-// GET /v1/customers/{id}/journey: {"customer_id", "contacts": [...]}, oldest first.
+// GET /v1/customers/{id}/journey: {"customer_id", "contacts": [...]}, newest first.
 std::string encode_journey(std::string_view customer_id, std::span<const JourneyContact> contacts);
 
 // An event as a structured-mode CloudEvent 1.0: specversion, id (decimal), source, type,

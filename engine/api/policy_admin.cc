@@ -20,8 +20,7 @@ boost::json::object record_json(const policy::ReloadRecord& r) {
 ApiResponse invalid_policy(std::vector<std::string> errors) {
   ApiError e;
   e.status = 422;
-  e.code = "invalid_policy";
-  e.field = "policy";
+  e.code = "invalid_policy";  // the whole upload: no field (docs/api.md)
   e.message = std::to_string(errors.size()) + (errors.size() == 1 ? " problem" : " problems") +
               "; the running policy is unchanged";
   e.details = std::move(errors);

@@ -53,9 +53,12 @@ PolicyReloader::PolicyReloader(std::string source_name, Apply apply, std::size_t
     : source_name_(std::move(source_name)), apply_(std::move(apply)), history_max_(history_max) {}
 
 ReloadRecord PolicyReloader::reload(std::string_view yaml, ReloadTrigger trigger, Timestamp now) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard reloading(reload_mutex_);
   ReloadRecord record;
-  record.version = ++last_version_;
+  {
+    std::lock_guard lock(mutex_);
+    record.version = ++last_version_;
+  }
   record.at = now;
   record.sha256 = sha256_hex(yaml);
   record.trigger = trigger;
@@ -67,12 +70,15 @@ ReloadRecord PolicyReloader::reload(std::string_view yaml, ReloadTrigger trigger
     Result<Reply> installed = apply_(SetPolicy{checked.policy});
     if (installed.ok()) {
       record.accepted = true;
-      current_ = std::pair{record.version, std::string(yaml)};
+      auto running = std::pair{record.version, std::string(yaml)};
+      std::lock_guard lock(mutex_);
+      current_ = std::move(running);
     } else {
       record.errors.push_back(source + ": the engine refused the policy: " +
                               installed.error().field + ": " + installed.error().message);
     }
   }
+  std::lock_guard lock(mutex_);
   ++(record.accepted ? totals_.accepted : totals_.refused);
   history_.push_back(record);
   if (history_.size() > history_max_) history_.pop_front();

@@ -71,6 +71,10 @@ class PolicyReloader {
   std::string source_name_;
   Apply apply_;
   std::size_t history_max_;
+  // One reload at a time, held while compiling and installing (which may take a second).
+  std::mutex reload_mutex_;
+  // Guards what readers see (history, totals, current); held only to copy or update them, so
+  // that I/O threads reading them never wait for a compilation.
   mutable std::mutex mutex_;
   std::uint64_t last_version_ = 0;
   Totals totals_;
