@@ -57,7 +57,7 @@ std::optional<double> YamlReader::number(const YAML::Node& n, const std::string&
 }
 
 std::optional<std::int64_t> YamlReader::integer(const YAML::Node& n, const std::string& what,
-                                    std::int64_t min, std::int64_t max) {
+                                                std::int64_t min, std::int64_t max) {
   auto v = number(n, what);
   if (!v) return std::nullopt;
   if (*v != std::floor(*v) || *v < static_cast<double>(min) || *v > static_cast<double>(max)) {
@@ -72,8 +72,7 @@ std::optional<Duration> YamlReader::duration(const YAML::Node& n, const std::str
   auto s = text(n, what);
   if (!s) return std::nullopt;
   auto d = parse_duration(*s);
-  if (!d)
-    error(n, what + " must be a duration such as 500ms, 20s, 2m, 1h or 7d, not '" + *s + "'");
+  if (!d) error(n, what + " must be a duration such as 500ms, 20s, 2m, 1h or 7d, not '" + *s + "'");
   return d;
 }
 
@@ -105,13 +104,14 @@ std::vector<std::string> YamlReader::names(const YAML::Node& n, const std::strin
 
 // A declared name, or an error with a hint.
 bool YamlReader::declared(const YAML::Node& at, const std::string& name,
-              const std::vector<std::string>& known, const std::string& kind) {
+                          const std::vector<std::string>& known, const std::string& kind) {
   if (std::find(known.begin(), known.end(), name) != known.end()) return true;
   error(at, "undeclared " + kind + " '" + name + "'" + did_you_mean(name, known));
   return false;
 }
 
-Expr YamlReader::expression(const YAML::Node& n, const ExpressionScope& scope, const std::string& what) {
+Expr YamlReader::expression(const YAML::Node& n, const ExpressionScope& scope,
+                            const std::string& what) {
   auto s = text(n, what);
   if (!s) return Expr{};
   auto parsed = parse_expression(*s, scope);
