@@ -47,8 +47,8 @@ Absorbed by_time(const std::vector<double>& start, double c_mu, double theta, do
   Absorbed out;
   const auto last = static_cast<std::size_t>(x + 12 * std::sqrt(x) + 30);
   for (std::size_t m = 0; m <= last; ++m) {
-    const double w =
-        std::exp(-x + static_cast<double>(m) * std::log(std::max(x, 1e-300)) - std::lgamma(m + 1.0));
+    const double w = std::exp(-x + static_cast<double>(m) * std::log(std::max(x, 1e-300)) -
+                              std::lgamma(m + 1.0));
     out.served += w * served;
     out.abandoned += w * abandoned;
     // One uniformised step.

@@ -17,12 +17,12 @@ struct QueueModel {
 };
 
 struct QueueForecast {
-  bool stable = true;       // Erlang C needs offered load < agents
-  double p_wait = 0;        // an arrival finds every agent busy
-  double service_level = 0; // answered within the threshold / (answered + abandoned after it)
-  double asa_s = 0;         // mean wait of answered customers
-  double abandoned = 0;     // share of arrivals who abandon
-  double occupancy = 0;     // busy agent-time / agent-time
+  bool stable = true;        // Erlang C needs offered load < agents
+  double p_wait = 0;         // an arrival finds every agent busy
+  double service_level = 0;  // answered within the threshold / (answered + abandoned after it)
+  double asa_s = 0;          // mean wait of answered customers
+  double abandoned = 0;      // share of arrivals who abandon
+  double occupancy = 0;      // busy agent-time / agent-time
 };
 
 // Erlang B blocking probability for offered load `erlangs` on `agents` servers, by the stable

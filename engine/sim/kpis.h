@@ -21,14 +21,14 @@ struct Tally {
   std::uint64_t answered = 0;
   std::uint64_t answered_within = 0;  // wait <= threshold
   std::uint64_t abandoned = 0;
-  std::uint64_t abandoned_after = 0;  // wait > threshold
-  std::uint64_t waiting_at_end = 0;   // still waiting when the run ended
-  std::uint64_t repeats = 0;          // the customer's second contact (on another channel)
-  std::uint64_t affinity_chances = 0; // repeats answered whose first contact was answered
-  std::uint64_t affinity_hits = 0;    // ... by the same agent
-  std::uint64_t transfers = 0;        // transferred away from here by an agent
+  std::uint64_t abandoned_after = 0;   // wait > threshold
+  std::uint64_t waiting_at_end = 0;    // still waiting when the run ended
+  std::uint64_t repeats = 0;           // the customer's second contact (on another channel)
+  std::uint64_t affinity_chances = 0;  // repeats answered whose first contact was answered
+  std::uint64_t affinity_hits = 0;     // ... by the same agent
+  std::uint64_t transfers = 0;         // transferred away from here by an agent
   double wait_answered_s = 0;
-  double held_agent_s = 0;  // slot-time: from the offer to the end of wrap-up
+  double held_agent_s = 0;     // slot-time: from the offer to the end of wrap-up
   std::vector<float> waits_s;  // of answered legs, for percentiles
 
   // `threshold`: of the queue that answered (or lost) it.
@@ -47,13 +47,13 @@ struct Sample {
 
 struct Measurements {
   Tally total;
-  std::vector<Tally> queues;  // in the policy's order
-  double staffed_agent_s = 0; // logged in and not away, or still holding work
-  double busy_agent_s = 0;    // holding at least one interaction
-  std::uint64_t created = 0;  // interactions the core accepted
-  std::uint64_t unrouted = 0; // creates refused: no queue took them
-  std::uint64_t refused = 0;  // other commands the core refused (a bug in the scenario or here)
-  std::uint64_t commands = 0; // commands applied
+  std::vector<Tally> queues;   // in the policy's order
+  double staffed_agent_s = 0;  // logged in and not away, or still holding work
+  double busy_agent_s = 0;     // holding at least one interaction
+  std::uint64_t created = 0;   // interactions the core accepted
+  std::uint64_t unrouted = 0;  // creates refused: no queue took them
+  std::uint64_t refused = 0;   // other commands the core refused (a bug in the scenario or here)
+  std::uint64_t commands = 0;  // commands applied
   std::vector<Sample> timeline;
   double duration_s = 0;
 };

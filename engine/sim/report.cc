@@ -1,6 +1,7 @@
 #include "engine/sim/report.h"
 
 #include <boost/json.hpp>
+#include <cmath>
 #include <cstdio>
 
 namespace sb::sim {
@@ -50,21 +51,35 @@ std::string secs(const std::optional<double>& v) {
   return buf;
 }
 
+// 20s, 5m, 4h: how thresholds are written in policies.
+std::string duration_text(double s) {
+  char buf[32];
+  if (s >= 3600 && std::fmod(s, 3600) == 0) {
+    std::snprintf(buf, sizeof buf, "%.0fh", s / 3600);
+  } else if (s >= 60 && std::fmod(s, 60) == 0) {
+    std::snprintf(buf, sizeof buf, "%.0fm", s / 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%gs", s);
+  }
+  return buf;
+}
+
 std::string row(const QueueFigures& q) {
   char abandoned[48];
   std::snprintf(abandoned, sizeof abandoned, "%llu (%.1f%%)",
                 static_cast<unsigned long long>(q.abandoned), q.abandoned_share * 100);
   char sl[48];
-  std::snprintf(sl, sizeof sl, "%s / %.0fs", percent(q.service_level).c_str(), q.threshold_s);
+  std::snprintf(sl, sizeof sl, "%s / %s", percent(q.service_level).c_str(),
+                duration_text(q.threshold_s).c_str());
   char line[512];
-  std::snprintf(line, sizeof line,
-                "%-14s %9llu %9llu %15s %13s %7s %7s %7s %7s %6.1f%% %8s %7s %9llu\n",
-                q.name.c_str(), static_cast<unsigned long long>(q.offered),
-                static_cast<unsigned long long>(q.answered), abandoned,
-                q.threshold_s > 0 ? sl : percent(q.service_level).c_str(),
-                secs(q.asa_s).c_str(), secs(q.wait_p50_s).c_str(), secs(q.wait_p90_s).c_str(),
-                secs(q.wait_p99_s).c_str(), q.occupancy * 100, percent(q.affinity_hit_rate).c_str(),
-                percent(q.repeat_contact_rate).c_str(), static_cast<unsigned long long>(q.transfers));
+  std::snprintf(
+      line, sizeof line, "%-14s %9llu %9llu %15s %13s %7s %7s %7s %7s %6.1f%% %8s %7s %9llu\n",
+      q.name.c_str(), static_cast<unsigned long long>(q.offered),
+      static_cast<unsigned long long>(q.answered), abandoned,
+      q.threshold_s > 0 ? sl : percent(q.service_level).c_str(), secs(q.asa_s).c_str(),
+      secs(q.wait_p50_s).c_str(), secs(q.wait_p90_s).c_str(), secs(q.wait_p99_s).c_str(),
+      q.occupancy * 100, percent(q.affinity_hit_rate).c_str(),
+      percent(q.repeat_contact_rate).c_str(), static_cast<unsigned long long>(q.transfers));
   return line;
 }
 
@@ -77,18 +92,17 @@ std::string report_table(const RunInfo& info, const Figures& f) {
                 info.scenario_file.c_str(), f.duration_s / 3600,
                 static_cast<unsigned long long>(info.seed), info.policy.c_str());
   out += line;
-  std::snprintf(line, sizeof line,
-                "%llu interactions, %llu agents (%.1f agent-hours staffed), %llu commands",
-                static_cast<unsigned long long>(f.created),
-                static_cast<unsigned long long>(info.agents), f.staffed_agent_h,
-                static_cast<unsigned long long>(f.commands));
+  std::snprintf(
+      line, sizeof line, "%llu interactions, %llu agents (%.1f agent-hours staffed), %llu commands",
+      static_cast<unsigned long long>(f.created), static_cast<unsigned long long>(info.agents),
+      f.staffed_agent_h, static_cast<unsigned long long>(f.commands));
   out += line;
   if (f.unrouted > 0) out += ", " + std::to_string(f.unrouted) + " matched no queue";
   if (f.refused > 0) out += ", " + std::to_string(f.refused) + " commands refused";
   out += "\n\n";
   std::snprintf(line, sizeof line, "%-14s %9s %9s %15s %13s %7s %7s %7s %7s %7s %8s %7s %9s\n",
-                "queue", "offered", "answered", "abandoned", "SL / within", "ASA", "p50",
-                "p90", "p99", "occup.", "affinity", "repeat", "transfers");
+                "queue", "offered", "answered", "abandoned", "SL / within", "ASA", "p50", "p90",
+                "p99", "occup.", "affinity", "repeat", "transfers");
   out += line;
   for (const QueueFigures& q : f.queues) out += row(q);
   out += row(f.total);

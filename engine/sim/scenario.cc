@@ -80,9 +80,9 @@ class ScenarioReader {
       } else if (kind == "fixed") {
         d.kind = Distribution::Kind::Fixed;
       } else if (kind) {
-        r_.error(n["distribution"], what + ".distribution is exponential, lognormal or fixed" +
-                                        policy::did_you_mean(*kind, {"exponential", "lognormal",
-                                                                     "fixed"}));
+        r_.error(n["distribution"],
+                 what + ".distribution is exponential, lognormal or fixed" +
+                     policy::did_you_mean(*kind, {"exponential", "lognormal", "fixed"}));
         ok = false;
       } else {
         ok = false;
@@ -128,8 +128,9 @@ class ScenarioReader {
       if (!p90) return false;
       d.sigma = lognormal_sigma_for_p90(to_seconds(d.mean), to_seconds(*p90));
       if (d.sigma <= 0) {
-        r_.error(n["p90"], what + ".p90 must lie above the mean and at most 2.27 times it (the "
-                                  "90th percentile of a lognormal)");
+        r_.error(n["p90"], what +
+                               ".p90 must lie above the mean and at most 2.27 times it (the "
+                               "90th percentile of a lognormal)");
         return false;
       }
       return true;
@@ -157,8 +158,9 @@ class ScenarioReader {
     if (!r_.is_map(n, what)) return std::nullopt;
     r_.check_keys(n, {"start", "end"}, what);
     if (!n["start"] || !n["end"]) {
-      r_.error(n, what + " needs a start and an end (times of day such as 08:00, or offsets "
-                         "from the start of the run such as 30m)");
+      r_.error(n, what +
+                      " needs a start and an end (times of day such as 08:00, or offsets "
+                      "from the start of the run such as 30m)");
       return std::nullopt;
     }
     Shift s;
@@ -366,15 +368,15 @@ class ScenarioReader {
   }
 
   void root(const YAML::Node& root, Scenario& s) {
-    r_.check_keys(root,
-                  {"duration", "seed", "start", "sla", "agents", "streams", "returns", "wrap_up",
-                   "answer"},
-                  "the scenario");
+    r_.check_keys(
+        root,
+        {"duration", "seed", "start", "sla", "agents", "streams", "returns", "wrap_up", "answer"},
+        "the scenario");
     if (!root["duration"]) {
       r_.error(root, "missing 'duration', e.g. 8h");
     } else if (auto d = positive_duration(root["duration"], "duration")) {
-      if (*d > std::chrono::hours(24 * 366))
-        r_.error(root["duration"], "duration must be at most 366d");
+      if (*d > std::chrono::hours(24 * 3660))
+        r_.error(root["duration"], "duration must be at most 3660d (ten years)");
       else
         s.duration = *d;
     }

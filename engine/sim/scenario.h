@@ -40,8 +40,8 @@ struct Shift {
 
 // How agents answer offers.
 struct AnswerBehaviour {
-  double accept = 1.0;                                    // the rest are rejected
-  Distribution delay;                                     // from the offer to the answer
+  double accept = 1.0;                                   // the rest are rejected
+  Distribution delay;                                    // from the offer to the answer
   Duration back_after_missed = std::chrono::minutes(1);  // set away for missed offers: back after
 };
 

@@ -53,10 +53,9 @@ std::vector<policy::Diagnostic> check_against_policy(const Scenario& scenario,
   auto check = [&](const Mark& at, const std::string& name, const std::vector<std::string>& known,
                    const char* kind) {
     if (std::find(known.begin(), known.end(), name) != known.end()) return;
-    out.push_back(policy::Diagnostic{
-        scenario.file, at.line, at.column,
-        std::string("the policy declares no ") + kind + " '" + name + "'" +
-            policy::did_you_mean(name, known)});
+    out.push_back(policy::Diagnostic{scenario.file, at.line, at.column,
+                                     std::string("the policy declares no ") + kind + " '" + name +
+                                         "'" + policy::did_you_mean(name, known)});
   };
   for (const AgentGroup& g : scenario.agents) {
     for (const auto& s : g.skills) check(s.mark, s.value.first, policy.skills, "skill");

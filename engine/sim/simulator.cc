@@ -14,6 +14,14 @@ constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 
 std::string interaction_id(std::uint64_t serial) { return "i" + std::to_string(serial); }
 
+// The core keeps ended interactions so that a client's retried create stays idempotent; the
+// simulator never retries, so it keeps few (a smaller id index, and less memory).
+core::CoreLimits simulation_limits() {
+  core::CoreLimits limits;
+  limits.retained_ended = 1024;
+  return limits;
+}
+
 }  // namespace
 
 Simulator::Simulator(const Scenario& scenario, std::shared_ptr<const Policy> policy,
@@ -21,6 +29,7 @@ Simulator::Simulator(const Scenario& scenario, std::shared_ptr<const Policy> pol
     : scenario_(scenario),
       policy_(std::move(policy)),
       options_(std::move(options)),
+      core_(simulation_limits()),
       rng_(options_.seed.value_or(scenario.seed) ^ 0xA5A5'5A5A'C3C3'3C3Cull),
       world_rng_(options_.seed.value_or(scenario.seed)) {
   end_us_ = scenario_.duration.count();
@@ -40,7 +49,8 @@ Measurements Simulator::run() {
   prepare_returns();
   schedule_shifts();
   for (std::uint32_t s = 0; s < streams_.size(); ++s) {
-    if (auto t = next_arrival_us(s, 0)) schedule(Pending{.at_us = *t, .kind = Kind::Arrival, .stream = s});
+    if (auto t = next_arrival_us(s, 0))
+      schedule(Pending{.at_us = *t, .kind = Kind::Arrival, .stream = s});
   }
   schedule(Pending{.at_us = sample_every_us_, .kind = Kind::Sample});
   while (true) {
@@ -108,7 +118,8 @@ void Simulator::schedule_shifts() {
     for (const Shift& s : group.shifts) {
       auto add = [&](std::int64_t on, std::int64_t off) {
         if (off <= 0 || on >= end_us_ || off <= on) return;
-        schedule(Pending{.at_us = std::max<std::int64_t>(on, 0), .kind = Kind::ShiftOn, .agent = a});
+        schedule(
+            Pending{.at_us = std::max<std::int64_t>(on, 0), .kind = Kind::ShiftOn, .agent = a});
         if (off < end_us_) schedule(Pending{.at_us = off, .kind = Kind::ShiftOff, .agent = a});
       };
       if (!s.daily) {
@@ -239,11 +250,12 @@ void Simulator::arrive(std::uint32_t s) {
     const double target = pick * ss.return_weight.back();
     const auto k = std::upper_bound(ss.return_weight.begin(), ss.return_weight.end(), target) -
                    ss.return_weight.begin();
-    l.return_stream = ss.return_to[std::min<std::size_t>(static_cast<std::size_t>(k),
-                                                         ss.return_to.size() - 1)];
+    l.return_stream =
+        ss.return_to[std::min<std::size_t>(static_cast<std::size_t>(k), ss.return_to.size() - 1)];
   }
   create(next_serial_++, l, patience);
-  if (auto t = next_arrival_us(s, now_us_)) schedule(Pending{.at_us = *t, .kind = Kind::Arrival, .stream = s});
+  if (auto t = next_arrival_us(s, now_us_))
+    schedule(Pending{.at_us = *t, .kind = Kind::Arrival, .stream = s});
 }
 
 void Simulator::come_back(const Pending& p) {
@@ -270,7 +282,9 @@ void Simulator::create(std::uint64_t serial, Live live, std::optional<Duration> 
   CreateInteraction c;
   c.interaction_id = interaction_id(serial);
   c.channel = on.channel.value;
-  c.customer_id = "c" + std::to_string(live.customer);
+  // Only a customer who has or will have another contact needs a journey: for the others the
+  // routing is the same without one, and the core keeps no journey for an empty customer id.
+  if (live.repeat || live.will_return) c.customer_id = "c" + std::to_string(live.customer);
   c.attributes = about.attributes;
   c.sentiment = live.sentiment;
   c.priority = on.priority;
@@ -304,10 +318,10 @@ std::optional<std::int64_t> Simulator::next_arrival_us(std::uint32_t s, std::int
   std::int64_t t = from_us;
   while (t < end_us_) {
     const std::int64_t tod = (scenario_.start_time.count() + t) % kDayUs;
-    const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(tod / interval),
-                                                 st.profile.size() - 1);
-    const std::int64_t boundary = t + (k + 1 == st.profile.size() ? kDayUs - tod
-                                                                   : interval - tod % interval);
+    const std::size_t k =
+        std::min<std::size_t>(static_cast<std::size_t>(tod / interval), st.profile.size() - 1);
+    const std::int64_t boundary =
+        t + (k + 1 == st.profile.size() ? kDayUs - tod : interval - tod % interval);
     const double rate = st.rate_per_hour * st.profile[k];
     if (rate > 0) {
       const auto gap = static_cast<std::int64_t>(rng.exponential(3.6e9 / rate));

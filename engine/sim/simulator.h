@@ -57,13 +57,13 @@ class Simulator {
     std::int64_t at_us = 0;
     std::uint64_t seq = 0;  // ties in scheduling order: deterministic
     Kind kind = Kind::Arrival;
-    bool flag = false;        // Answer: accept
-    std::uint32_t stream = 0; // Arrival, Return: the stream it arrives on
-    std::uint32_t origin = 0; // Return: the stream of the first contact
-    std::int32_t agent = -1;  // shifts, away; Return: who answered the first contact
-    std::uint64_t id = 0;     // interaction serial; Return: the customer
-    std::uint64_t offer = 0;  // Answer
-    double sentiment = 0;     // Return
+    bool flag = false;         // Answer: accept
+    std::uint32_t stream = 0;  // Arrival, Return: the stream it arrives on
+    std::uint32_t origin = 0;  // Return: the stream of the first contact
+    std::int32_t agent = -1;   // shifts, away; Return: who answered the first contact
+    std::uint64_t id = 0;      // interaction serial; Return: the customer
+    std::uint64_t offer = 0;   // Answer
+    double sentiment = 0;      // Return
     bool operator>(const Pending& o) const {
       return at_us != o.at_us ? at_us > o.at_us : seq > o.seq;
     }
@@ -81,8 +81,8 @@ class Simulator {
     bool repeat = false;
     bool will_return = false;
     bool will_transfer = false;
-    std::int32_t first_agent = -1;    // who answered its first leg
-    std::int32_t previous_agent = -1; // a repeat: who answered the customer's first contact
+    std::int32_t first_agent = -1;     // who answered its first leg
+    std::int32_t previous_agent = -1;  // a repeat: who answered the customer's first contact
     std::uint32_t return_stream = 0;
     double return_delay_s = 0;
     double sentiment = 0;
@@ -153,8 +153,8 @@ class Simulator {
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;
   std::uint64_t next_seq_ = 0;
   std::int64_t now_us_ = 0;
-  Rng rng_;          // agents' answers
-  Rng world_rng_;    // forks of it seed the streams
+  Rng rng_;        // agents' answers
+  Rng world_rng_;  // forks of it seed the streams
   std::vector<StreamState> streams_;
   std::vector<AgentState> agents_;
   std::unordered_map<std::string, std::int32_t> agent_index_;

@@ -13,11 +13,20 @@ std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -47,10 +56,10 @@ class Panel {
   double y(double v) const { return top_ + kPanel - kPanel * std::min(v, y_max_) / y_max_; }
 
   std::string frame(const std::string& label, double y_step, bool percent) const {
-    std::string out = fmt(
-        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
-        "stroke=\"#999\"/>\n",
-        kLeft, top_, kWidth - kLeft - kRight, kPanel);
+    std::string out =
+        fmt("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+            "stroke=\"#999\"/>\n",
+            kLeft, top_, kWidth - kLeft - kRight, kPanel);
     out += "<text x=\"" + fmt("%.1f", kLeft) + "\" y=\"" + fmt("%.1f", top_ - 8) +
            "\" font-size=\"13\">" + escape(label) + "</text>\n";
     for (double v = 0; v <= y_max_ + 1e-9; v += y_step) {
@@ -78,10 +87,10 @@ std::string timeline_svg(const std::vector<Sample>& timeline, double duration_s,
                          const std::string& title) {
   const double duration_h = std::max(duration_s / 3600, 1e-6);
   const double height = kTop + 2 * kPanel + kGap + 40;
-  std::string out = fmt(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 "
-      "%.0f %.0f\" font-family=\"sans-serif\">\n",
-      kWidth, height, kWidth, height);
+  std::string out =
+      fmt("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 "
+          "%.0f %.0f\" font-family=\"sans-serif\">\n",
+          kWidth, height, kWidth, height);
   out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   out += "<text x=\"" + fmt("%.1f", kLeft) + "\" y=\"20\" font-size=\"15\" font-weight=\"bold\">" +
          escape(title) + "</text>\n";
@@ -89,17 +98,17 @@ std::string timeline_svg(const std::vector<Sample>& timeline, double duration_s,
   const Panel sl(kTop + 10, 1.0, duration_h);
   out += sl.frame("service level per interval", 0.2, true);
   if (target > 0) {
-    out += fmt(
-        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c33\" "
-        "stroke-dasharray=\"6 4\"/>\n",
-        kLeft, sl.y(target), kWidth - kRight, sl.y(target));
+    out +=
+        fmt("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c33\" "
+            "stroke-dasharray=\"6 4\"/>\n",
+            kLeft, sl.y(target), kWidth - kRight, sl.y(target));
   }
   std::string points;
   for (const Sample& s : timeline) {
     if (s.service_level) points += fmt("%.1f,%.1f ", sl.x(s.at_s / 3600), sl.y(*s.service_level));
   }
-  out += "<polyline fill=\"none\" stroke=\"#2a6\" stroke-width=\"1.5\" points=\"" + points +
-         "\"/>\n";
+  out +=
+      "<polyline fill=\"none\" stroke=\"#2a6\" stroke-width=\"1.5\" points=\"" + points + "\"/>\n";
 
   double max_waiting = 1;
   for (const Sample& s : timeline) max_waiting = std::max<double>(max_waiting, s.waiting);
@@ -110,8 +119,8 @@ std::string timeline_svg(const std::vector<Sample>& timeline, double duration_s,
   for (const Sample& s : timeline) {
     points += fmt("%.1f,%.1f ", waiting.x(s.at_s / 3600), waiting.y(s.waiting));
   }
-  out += "<polyline fill=\"none\" stroke=\"#36c\" stroke-width=\"1.5\" points=\"" + points +
-         "\"/>\n";
+  out +=
+      "<polyline fill=\"none\" stroke=\"#36c\" stroke-width=\"1.5\" points=\"" + points + "\"/>\n";
   out += "</svg>\n";
   return out;
 }

@@ -9,7 +9,8 @@ std::optional<QueueModel> textbook_model(const Scenario& s, bool generated_polic
   const bool exponential = st.handle_time.kind == Distribution::Kind::Exponential;
   const bool patience_ok = !st.patience || st.patience->kind == Distribution::Kind::Exponential;
   const bool immediate = g.answer.accept == 1 && g.answer.delay.mean.count() == 0;
-  const bool one_slot = g.channels.empty() || (g.channels.size() == 1 && g.channels[0].value.second == 1);
+  const bool one_slot =
+      g.channels.empty() || (g.channels.size() == 1 && g.channels[0].value.second == 1);
   if (!exponential || !patience_ok || !immediate || !one_slot || !st.profile.empty() ||
       !g.shifts.empty() || st.transfer || s.returns.share > 0 || g.count == 0 ||
       (s.wrap_up && s.wrap_up->count() > 0)) {
