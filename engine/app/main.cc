@@ -53,7 +53,12 @@ int main(int argc, char** argv) {
   simulate->add_option("--plot", simulate_options.plot_file,
                        "write an SVG of service level and waiting interactions over time");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the problem (or the help); a usage error exits 2, as is conventional.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   if (simulate->parsed()) return sb::app::run_simulate(simulate_options, stdout, stderr);
   if (check->parsed()) return sb::app::run_check(policies, stdout, stderr);
   if (serve->parsed()) return sb::app::run_serve(serve_options, stdout);

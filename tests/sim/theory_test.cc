@@ -71,8 +71,8 @@ void validate(const Config& c) {
   CAPTURE(c.patience_s);
   CAPTURE(f.created);
   MESSAGE("M/M/" << c.agents << std::string(c.patience_s > 0 ? "+M" : "") << " rho " << c.occupancy
-                 << ": SL " << *f.total.service_level << " vs " << theory.service_level
-                 << ", ASA " << *f.total.asa_s << " vs " << theory.asa_s << ", abandoned "
+                 << ": SL " << *f.total.service_level << " vs " << theory.service_level << ", ASA "
+                 << *f.total.asa_s << " vs " << theory.asa_s << ", abandoned "
                  << f.total.abandoned_share << " vs " << theory.abandoned << ", occupancy "
                  << f.total.occupancy << " vs " << theory.occupancy);
   CHECK(f.refused == 0);
