@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 
+#include "engine/app/read_file.h"
 #include "engine/policy/policy_loader.h"
 #include "engine/sim/report.h"
 #include "engine/sim/scenario_policy.h"
@@ -14,14 +14,6 @@
 
 namespace sb::app {
 namespace {
-
-std::optional<std::string> read_file(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 int report(const std::vector<policy::Diagnostic>& diagnostics, std::FILE* err) {
   for (const policy::Diagnostic& d : diagnostics) std::fprintf(err, "%s\n", d.to_string().c_str());

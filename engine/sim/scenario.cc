@@ -206,7 +206,8 @@ class ScenarioReader {
                   fallback);
     AgentGroup g;
     g.mark = mark_of(n);
-    g.name = "a" + std::to_string(index + 1);
+    g.name = "a";  // appended, not "a" + ...: GCC 12's -O3 -Wrestrict false positive
+    g.name += std::to_string(index + 1);
     if (n["name"]) {
       if (auto name = r_.text(n["name"], fallback + ".name")) g.name = *name;
       for (const AgentGroup& other : s.agents) {

@@ -78,7 +78,8 @@ TEST_CASE("the documented first example, as JSON") {
 }
 
 TEST_CASE("a table by default, and a plot") {
-  const fs::path svg = fs::temp_directory_path() / ("sb-plot-" + std::to_string(::getpid()) + ".svg");
+  const fs::path svg =
+      fs::temp_directory_path() / ("sb-plot-" + std::to_string(::getpid()) + ".svg");
   const Outcome o = simulate(kExamples + "minimal.yaml --plot " + svg.string());
   REQUIRE(o.status == 0);
   CHECK(o.out.find("offered") != std::string::npos);
@@ -101,7 +102,8 @@ TEST_CASE("the omnichannel example with its policy") {
 }
 
 TEST_CASE("a bad scenario: FILE:LINE:COLUMN lines and exit 1") {
-  const fs::path bad = fs::temp_directory_path() / ("sb-bad-" + std::to_string(::getpid()) + ".yaml");
+  const fs::path bad =
+      fs::temp_directory_path() / ("sb-bad-" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(bad) << "duration: 8h\nagents:\n  - count: 3\n    skils: {a: 1}\n"
                         "streams:\n  - channel: voice\n    rate_per_hour: lots\n"
                         "    handle_time: 4m\n";
