@@ -7,26 +7,14 @@
 #include "engine/policy/policy_loader.h"
 #include "engine/sim/scenario.h"
 #include "engine/sim/scenario_policy.h"
+#include "tests/sim/example_scenarios.h"
 
 using namespace sb;
 using namespace sb::sim;
+using sb::sim::testing::kMinimal;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The issue's first example, as written.
-const char* const kMinimal = R"(duration: 8h
-seed: 1
-sla: {answer_within: 20s}
-agents:
-  - count: 30
-    skills: {support: 5}
-streams:
-  - channel: voice
-    rate_per_hour: 360
-    handle_time: {distribution: exponential, mean: 240s}
-    patience: {distribution: exponential, mean: 120s}   # optional; none = nobody abandons
-)";
 
 std::vector<std::string> errors(const std::string& yaml) {
   std::vector<std::string> out;

@@ -11,9 +11,11 @@
 #include "engine/sim/scenario_policy.h"
 #include "engine/sim/simulator.h"
 #include "engine/sim/svg_plot.h"
+#include "tests/sim/example_scenarios.h"
 
 using namespace sb;
 using namespace sb::sim;
+using sb::sim::testing::kMinimal;
 
 namespace {
 
@@ -52,19 +54,6 @@ void check_conservation(const Figures& f) {
   CHECK(f.total.occupancy >= 0);
   CHECK(f.total.occupancy <= 1);
 }
-
-const char* const kMinimal = R"(duration: 8h
-seed: 1
-sla: {answer_within: 20s}
-agents:
-  - count: 30
-    skills: {support: 5}
-streams:
-  - channel: voice
-    rate_per_hour: 360
-    handle_time: {distribution: exponential, mean: 240s}
-    patience: {distribution: exponential, mean: 120s}
-)";
 
 // Two tiers, blended agents, a call that blocks chats; everything the simulator models at once.
 const char* const kTiersPolicy = R"(version: 1

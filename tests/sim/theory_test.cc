@@ -27,7 +27,7 @@ namespace {
 
 #ifdef SB_SANITIZED
 constexpr double kScale = 1.0 / 50;
-constexpr double kSlPoints = 0.10, kAsaShare = 0.35, kAbandonPoints = 0.03;
+constexpr double kSlPoints = 0.10, kAsaShare = 0.35, kAbandonPoints = 0.04;
 #else
 constexpr double kScale = 1;
 constexpr double kSlPoints = 0.02, kAsaShare = 0.05, kAbandonPoints = 0.02;
