@@ -1,8 +1,6 @@
 #include "engine/app/check_command.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "engine/app/read_file.h"
 #include "engine/policy/policy_loader.h"
 #include "engine/policy/policy_tests.h"
 
@@ -11,15 +9,13 @@ namespace sb::app {
 int run_check(const std::vector<std::string>& files, std::FILE* out, std::FILE* err) {
   int status = 0;
   for (const std::string& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    const std::optional<std::string> text = read_file(file);
+    if (!text) {
       std::fprintf(err, "%s:1:1: cannot read the file\n", file.c_str());
       status = 1;
       continue;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    const policy::LoadResult result = policy::load_policy(text.str(), file);
+    const policy::LoadResult result = policy::load_policy(*text, file);
     for (const policy::Diagnostic& d : result.diagnostics)
       std::fprintf(err, "%s\n", d.to_string().c_str());
     if (!result.loaded) {

@@ -5,6 +5,7 @@
 
 #include "engine/app/check_command.h"
 #include "engine/app/serve_command.h"
+#include "engine/app/simulate_command.h"
 #include "engine/app/tail_command.h"
 
 int main(int argc, char** argv) {
@@ -40,7 +41,25 @@ int main(int argc, char** argv) {
   tail->add_option("--ca-file", tail_options.ca_file, "CA file to verify a wss:// server");
   tail->add_flag("--json", tail_options.json, "print each event as its CloudEvent JSON");
 
-  CLI11_PARSE(app, argc, argv);
+  sb::app::SimulateOptions simulate_options;
+  CLI::App* simulate = app.add_subcommand(
+      "simulate", "run a scenario against the routing core on a virtual clock; print its KPIs");
+  // An unreadable scenario or policy is reported by run_simulate as FILE:1:1, exit status 1.
+  simulate->add_option("SCENARIO", simulate_options.scenario_file, "scenario (YAML)")->required();
+  simulate->add_option("--policy", simulate_options.policy_file,
+                       "routing policy (YAML); default: one queue that takes everything");
+  simulate->add_option("--seed", simulate_options.seed, "seed; default: the scenario's");
+  simulate->add_flag("--json", simulate_options.json, "print one JSON object");
+  simulate->add_option("--plot", simulate_options.plot_file,
+                       "write an SVG of service level and waiting interactions over time");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the problem (or the help); a usage error exits 2, as is conventional.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (simulate->parsed()) return sb::app::run_simulate(simulate_options, stdout, stderr);
   if (check->parsed()) return sb::app::run_check(policies, stdout, stderr);
   if (serve->parsed()) return sb::app::run_serve(serve_options, stdout);
   if (tail->parsed()) return sb::app::run_tail(tail_options, stdout, stderr);

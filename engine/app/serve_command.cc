@@ -15,6 +15,7 @@
 #include "engine/api/policy_admin.h"
 #include "engine/api/request_handler.h"
 #include "engine/api/server.h"
+#include "engine/app/read_file.h"
 #include "engine/app/server_config.h"
 #include "engine/core/core.h"
 #include "engine/metrics/metrics.h"
@@ -25,14 +26,6 @@ namespace sb::app {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // What identifies a version of the policy file on disk, to notice edits.
 struct FileStamp {

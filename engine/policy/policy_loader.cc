@@ -3,13 +3,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <set>
 
-#include "engine/policy/did_you_mean.h"
-#include "engine/policy/durations.h"
 #include "engine/policy/expression_parser.h"
+#include "engine/policy/yaml_reader.h"
 
 namespace sb::policy {
 
@@ -19,177 +17,8 @@ std::string Diagnostic::to_string() const {
 
 namespace {
 
-using Keys = std::vector<std::string>;
-
-// Walks the YAML tree, collecting every error instead of stopping at the first.
-class Loader {
- public:
-  explicit Loader(std::string file) : file_(std::move(file)) {}
-
-  std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
-
-  void error(const YAML::Node& at, const std::string& message, int column_offset = 0) {
-    const YAML::Mark mark = at.Mark();
-    diagnostics_.push_back(
-        Diagnostic{file_, mark.line + 1, mark.column + 1 + column_offset, message});
-  }
-
-  bool is_map(const YAML::Node& n, const std::string& what) {
-    if (n.IsMap()) return true;
-    error(n, what + " must be a mapping");
-    return false;
-  }
-
-  bool is_list(const YAML::Node& n, const std::string& what) {
-    if (n.IsSequence()) return true;
-    error(n, what + " must be a list");
-    return false;
-  }
-
-  void check_keys(const YAML::Node& map, const Keys& allowed, const std::string& where) {
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const std::string key = it->first.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        error(it->first, "unknown key '" + key + "' in " + where + did_you_mean(key, allowed));
-      }
-    }
-  }
-
-  std::optional<std::string> text(const YAML::Node& n, const std::string& what) {
-    if (!n.IsScalar()) {
-      error(n, what + " must be a single value");
-      return std::nullopt;
-    }
-    return n.Scalar();
-  }
-
-  std::optional<double> number(const YAML::Node& n, const std::string& what) {
-    auto s = text(n, what);
-    if (!s) return std::nullopt;
-    double v = 0;
-    const auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
-    if (ec != std::errc{} || end != s->data() + s->size() || !std::isfinite(v)) {
-      error(n, what + " must be a number, not '" + *s + "'");
-      return std::nullopt;
-    }
-    return v;
-  }
-
-  std::optional<std::int64_t> integer(const YAML::Node& n, const std::string& what,
-                                      std::int64_t min, std::int64_t max) {
-    auto v = number(n, what);
-    if (!v) return std::nullopt;
-    if (*v != std::floor(*v) || *v < static_cast<double>(min) || *v > static_cast<double>(max)) {
-      error(n, what + " must be a whole number from " + std::to_string(min) + " to " +
-                   std::to_string(max));
-      return std::nullopt;
-    }
-    return static_cast<std::int64_t>(*v);
-  }
-
-  std::optional<Duration> duration(const YAML::Node& n, const std::string& what) {
-    auto s = text(n, what);
-    if (!s) return std::nullopt;
-    auto d = parse_duration(*s);
-    if (!d)
-      error(n, what + " must be a duration such as 500ms, 20s, 2m, 1h or 7d, not '" + *s + "'");
-    return d;
-  }
-
-  std::optional<double> ratio(const YAML::Node& n, const std::string& what) {
-    auto s = text(n, what);
-    if (!s) return std::nullopt;
-    auto r = parse_ratio(*s);
-    if (!r) error(n, what + " must be a ratio such as 0.8 or 80%, not '" + *s + "'");
-    return r;
-  }
-
-  std::optional<bool> boolean(const YAML::Node& n, const std::string& what) {
-    auto s = text(n, what);
-    if (!s) return std::nullopt;
-    if (*s == "true") return true;
-    if (*s == "false") return false;
-    error(n, what + " must be true or false");
-    return std::nullopt;
-  }
-
-  std::vector<std::string> names(const YAML::Node& n, const std::string& what) {
-    std::vector<std::string> out;
-    if (!is_list(n, what)) return out;
-    for (const YAML::Node& item : n) {
-      if (auto s = text(item, what + " entries")) out.push_back(*s);
-    }
-    return out;
-  }
-
-  // A declared name, or an error with a hint.
-  bool declared(const YAML::Node& at, const std::string& name,
-                const std::vector<std::string>& known, const std::string& kind) {
-    if (std::find(known.begin(), known.end(), name) != known.end()) return true;
-    error(at, "undeclared " + kind + " '" + name + "'" + did_you_mean(name, known));
-    return false;
-  }
-
-  Expr expression(const YAML::Node& n, const ExpressionScope& scope, const std::string& what) {
-    auto s = text(n, what);
-    if (!s) return Expr{};
-    auto parsed = parse_expression(*s, scope);
-    if (auto* e = std::get_if<ExpressionError>(&parsed)) {
-      // Quoted scalars start one column before their text.
-      const int quote = n.Tag() == "!" ? 1 : 0;
-      error(n, what + ": " + e->message, quote + static_cast<int>(e->offset));
-      return Expr{};
-    }
-    return std::get<Expr>(std::move(parsed));
-  }
-
-  AttributeValue attribute(const YAML::Node& n) {
-    const std::string& s = n.Scalar();
-    if (n.Tag() != "!") {  // plain scalars may be booleans or numbers; quoted ones are strings
-      if (s == "true") return true;
-      if (s == "false") return false;
-      double v = 0;
-      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-      if (ec == std::errc{} && end == s.data() + s.size() && std::isfinite(v)) return v;
-    }
-    return s;
-  }
-
-  Attributes attributes(const YAML::Node& n, const std::string& what) {
-    Attributes out;
-    if (!is_map(n, what)) return out;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      if (!it->second.IsScalar()) {
-        error(it->second, what + "." + it->first.Scalar() + " must be a single value");
-        continue;
-      }
-      out.emplace_back(it->first.Scalar(), attribute(it->second));
-    }
-    return out;
-  }
-
-  void weights(const YAML::Node& n, ScoringWeights& w, const std::string& where) {
-    struct Field {
-      const char* key;
-      double* value;
-    };
-    for (const Field& f : {Field{"skill", &w.skill}, Field{"idle", &w.idle}, Field{"load", &w.load},
-                           Field{"affinity", &w.affinity}, Field{"sentiment", &w.sentiment}}) {
-      if (!n[f.key]) continue;
-      if (auto v = number(n[f.key], where + "." + f.key)) {
-        if (*v < 0 || *v > 1000) {
-          error(n[f.key], where + "." + f.key + " must be from 0 to 1000");
-        } else {
-          *f.value = *v;
-        }
-      }
-    }
-  }
-
- private:
-  std::string file_;
-  std::vector<Diagnostic> diagnostics_;
-};
+// The policy loader reads through the shared YamlReader (also used by simulation scenarios).
+using Loader = YamlReader;
 
 void load_channels(Loader& l, const YAML::Node& n, Policy& p) {
   if (!l.is_map(n, "channels")) return;
@@ -611,13 +440,8 @@ void load_tests(Loader& l, const YAML::Node& n, const Policy& p, std::vector<Pol
 LoadResult load_policy(std::string_view yaml, const std::string& file, std::uint64_t version) {
   LoadResult result;
   Loader l(file);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    result.diagnostics.push_back(Diagnostic{file, e.mark.line + 1, e.mark.column + 1, e.msg});
-    return result;
-  }
+  const YAML::Node root = parse_yaml(std::string(yaml), file, result.diagnostics);
+  if (!result.diagnostics.empty()) return result;
   if (!root.IsMap()) {
     result.diagnostics.push_back(Diagnostic{
         file, 1, 1, "a policy is a YAML mapping (version, channels, skills, queues, ...)"});
