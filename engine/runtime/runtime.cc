@@ -52,6 +52,7 @@ void Runtime::start() {
   // The core may have been rebuilt (recovery) since construction.
   last_now_ = std::max(last_now_, core_.now());
   has_policy_.store(core_.policy() != nullptr, std::memory_order_release);
+  last_tick_us_.store(system_now().us, std::memory_order_relaxed);  // alive from now on
   stopping_.store(false, std::memory_order_release);
   running_.store(true, std::memory_order_release);
   thread_ = std::thread([this] { loop(); });
