@@ -20,6 +20,7 @@ int status_of(ErrorCode code) {
     case ErrorCode::NoQueue:
       return 422;
     case ErrorCode::NoPolicy:
+    case ErrorCode::JournalUnavailable:
       return 503;
   }
   return 500;

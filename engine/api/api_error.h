@@ -22,7 +22,8 @@ struct ApiError {
 
 // The status and code of a core error (docs/api.md's table): invalid_field and limit_exceeded
 // are 400, not_found 404, conflict, invalid_state and capacity_below_load 409, unknown_skill,
-// unknown_channel, unknown_queue and no_queue 422, no_policy 503. An empty field becomes none.
+// unknown_channel, unknown_queue and no_queue 422, no_policy and journal_unavailable 503. An empty
+// field becomes none.
 ApiError from_core_error(const sb::Error& error);
 
 }  // namespace sb::api

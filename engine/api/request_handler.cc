@@ -175,6 +175,7 @@ ApiResponse RequestHandler::health(bool ready_check) const {
   if (!ticking) reasons.emplace_back("the routing core is not ticking");
   if (!runtime_.has_policy()) reasons.emplace_back("no routing policy is installed");
   if (!health_.journal_recovered.load()) reasons.emplace_back("the journal is not recovered");
+  if (!runtime_.journal_writable()) reasons.emplace_back("the journal is not writable");
   if (!health_.listening.load()) reasons.emplace_back("the listeners are not up");
   if (health_.shutting_down.load()) reasons.emplace_back("shutting down");
   if (reasons.empty()) return json_response(200, R"({"status":"ready"})");

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "engine/app/check_command.h"
+#include "engine/app/replay_command.h"
 #include "engine/app/serve_command.h"
 #include "engine/app/simulate_command.h"
 #include "engine/app/tail_command.h"
@@ -28,6 +29,19 @@ int main(int argc, char** argv) {
                     "HOST:PORT to listen on (port 0: any free port); default: the config's, "
                     "127.0.0.1:8080");
   serve->add_option("--data-dir", serve_options.data_dir, "data directory; default: ./data");
+  serve->add_flag("--truncate-corrupt", serve_options.truncate_corrupt,
+                  "if the journal is damaged in the middle, cut it there (losing what follows) "
+                  "instead of refusing to start");
+
+  sb::app::ReplayOptions replay_options;
+  CLI::App* replay = app.add_subcommand(
+      "replay", "rebuild the routing state from a data directory; print counts and state hash");
+  replay->add_option("--data-dir", replay_options.data_dir, "data directory")->required();
+  replay->add_option("--policy", replay_options.policy_file,
+                     "install this policy after the replay, as a restart with it would");
+  replay->add_flag("--json", replay_options.json, "print the summary as one JSON object");
+  replay->add_flag("--truncate-corrupt", replay_options.truncate_corrupt,
+                   "stop at damage in the middle of the journal instead of failing");
 
   sb::app::TailOptions tail_options;
   CLI::App* tail = app.add_subcommand("tail", "print the events of a running server, one a line");
@@ -63,5 +77,6 @@ int main(int argc, char** argv) {
   if (check->parsed()) return sb::app::run_check(policies, stdout, stderr);
   if (serve->parsed()) return sb::app::run_serve(serve_options, stdout);
   if (tail->parsed()) return sb::app::run_tail(tail_options, stdout, stderr);
+  if (replay->parsed()) return sb::app::run_replay(replay_options, stdout, stderr);
   return 2;
 }

@@ -15,9 +15,12 @@
 #include "engine/api/policy_admin.h"
 #include "engine/api/request_handler.h"
 #include "engine/api/server.h"
+#include "engine/app/journal_setup.h"
 #include "engine/app/read_file.h"
 #include "engine/app/server_config.h"
 #include "engine/core/core.h"
+#include "engine/journal/file_journal.h"
+#include "engine/journal/recovery.h"
 #include "engine/metrics/metrics.h"
 #include "engine/policy/reloader.h"
 #include "engine/runtime/runtime.h"
@@ -100,6 +103,7 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
   // Before the I/O threads: sessions still open when they are destroyed give back their
   // connection slot to health.connections.
   api::Health health;
+  health.journal_recovered.store(false);  // /readyz: not ready until the journal is replayed
   std::vector<std::unique_ptr<api::IoThread>> io;
   std::vector<runtime::Outbox*> outboxes;
   std::vector<api::IoThread*> io_threads;
@@ -109,21 +113,14 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
     io_threads.push_back(io.back().get());
   }
   core::Core core;
+  std::unique_ptr<journal::FileJournal> journal;  // outlives the runtime
   runtime::RuntimeOptions runtime_options;
   runtime_options.inbound_max = config.inbound_queue_max;
+  runtime_options.log = [](const std::string& m) { spdlog::warn("{}", m); };
   runtime::Runtime runtime(core, runtime_options, outboxes);
-  runtime.start();
 
   policy::PolicyReloader reloader(options.policy_file,
                                   [&](SetPolicy c) { return runtime.call(std::move(c)); });
-  const policy::ReloadRecord first =
-      reloader.reload(*policy_text, policy::ReloadTrigger::Startup, runtime::system_now());
-  if (!first.accepted) {
-    for (const std::string& e : first.errors) std::fprintf(stderr, "%s\n", e.c_str());
-    return 1;
-  }
-  log_reload(first);
-
   const api::TokenTable tokens(config.tokens, config.rate_limit);
   api::PolicyAdmin admin(reloader, "api");
   metrics::Metrics metrics;
@@ -144,6 +141,69 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
     return 1;
   }
   health.listening.store(true);
+  auto give_up = [&] {
+    health.shutting_down.store(true);
+    server.stop_accepting();
+    runtime.stop();
+    for (auto& t : io) t->close_sessions();
+    for (auto& t : io) t->stop();
+    return 1;
+  };
+
+  // Recovery: the newest snapshot, then the journal, through the core, before it goes live.
+  journal::RecoveryOptions recovery;
+  recovery.dir = config.data_dir;
+  recovery.truncate_corrupt = options.truncate_corrupt;
+  auto recovered = journal::recover(core, recovery, journal_policy_compiler());
+  if (!recovered.ok()) {
+    spdlog::error("cannot recover the journal in {}: {}", config.data_dir,
+                  recovered.error().message);
+    return give_up();
+  }
+  const journal::RecoveryReport& report = recovered.value();
+  for (const std::string& w : report.warnings) spdlog::warn("recovery: {}", w);
+  if (report.commands > 0 || report.snapshot) {
+    spdlog::info(
+        "recovered {} commands ({} rejected, as live) from {}{} segment(s) in {} ms; last "
+        "sequence {}, state hash {:016x}",
+        report.commands, report.rejected, report.snapshot ? *report.snapshot + " and " : "",
+        report.segments, static_cast<int>(report.seconds * 1000), report.last_sequence,
+        core.state_hash());
+  }
+  journal::FileJournalOptions journal_options;
+  journal_options.dir = config.data_dir;
+  journal_options.fsync = config.journal.fsync;
+  journal_options.fsync_interval = config.journal.fsync_interval;
+  journal_options.segment_bytes = config.journal.segment_bytes;
+  journal_options.snapshot_every_commands = config.journal.snapshot_every_commands;
+  journal_options.snapshot_every =
+      std::chrono::duration_cast<std::chrono::seconds>(config.journal.snapshot_every);
+  journal_options.info = [](const std::string& m) { spdlog::info("journal: {}", m); };
+  journal_options.warn = [](const std::string& m) { spdlog::warn("journal: {}", m); };
+  if (journal::Status s =
+          journal::FileJournal::open(journal_options, report.last_sequence + 1, journal);
+      !s.ok()) {
+    spdlog::error("cannot open the journal: {}", s.message());
+    return give_up();
+  }
+  runtime.attach_journal(journal.get(), report.last_sequence + 1);
+  runtime.start();
+
+  // The policy: the journal's, unless the policy file says otherwise (then it is reloaded, as
+  // on SIGHUP). With nothing recovered, the file's policy must be valid.
+  if (report.policy) reloader.restore(report.policy->first, report.policy->second);
+  if (!report.policy || report.policy->second != *policy_text) {
+    const policy::ReloadRecord first =
+        reloader.reload(*policy_text, policy::ReloadTrigger::Startup, runtime::system_now());
+    if (!first.accepted && !report.policy) {
+      for (const std::string& e : first.errors) std::fprintf(stderr, "%s\n", e.c_str());
+      return give_up();
+    }
+    log_reload(first);
+    if (!first.accepted) spdlog::warn("running the recovered policy v{}", report.policy->first);
+  }
+  health.journal_recovered.store(true);
+
   if (!tokens.enabled()) {
     spdlog::warn(
         "AUTH IS OFF: no tokens in {}; every caller is an admin. Listening on loopback "
@@ -151,8 +211,11 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
         options.config_file);
   }
   const std::string scheme = config.tls ? "https" : "http";
-  spdlog::info("switchboard serving {}://{}:{} with {} I/O thread(s), policy {}", scheme,
-               listen.host, port.value(), config.io_threads, options.policy_file);
+  spdlog::info(
+      "switchboard serving {}://{}:{} with {} I/O thread(s), policy {}, journal {} "
+      "(fsync {})",
+      scheme, listen.host, port.value(), config.io_threads, options.policy_file, config.data_dir,
+      journal::to_string(config.journal.fsync));
   std::fprintf(out, "listening on %s:%u\n", listen.host.c_str(),
                static_cast<unsigned>(port.value()));
   std::fflush(out);
@@ -193,6 +256,7 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
     std::this_thread::sleep_for(10ms);
   }
   for (auto& t : io) t->stop();
+  if (auto hash = runtime.final_state_hash()) spdlog::info("final state hash {:016x}", *hash);
   spdlog::info("stopped ({} connections left open)", server.connections());
   return 0;
 }

@@ -1,7 +1,9 @@
 // `switchboard serve`: load the server config and the routing policy, start the core thread,
 // the I/O threads and the listener, then wait for signals on the main thread: SIGHUP reloads the
 // policy file (as does a change of the file, when watched), SIGINT and SIGTERM shut down
-// gracefully (stop accepting, answer what was accepted, close sessions, exit 0).
+// gracefully (stop accepting, answer what was accepted, close sessions, exit 0). Before the core
+// thread starts, the state is recovered from the journal in the data directory; /readyz says
+// "not ready" until then.
 #pragma once
 
 #include <cstdio>
@@ -14,6 +16,8 @@ struct ServeOptions {
   std::string policy_file = "config/routing.yaml";
   std::string listen;    // empty: the config's
   std::string data_dir;  // empty: the config's
+  // Recovery: cut the journal at damage in the middle instead of refusing to start.
+  bool truncate_corrupt = false;
 };
 
 // Returns the process exit code; prints `listening on HOST:PORT` on `out` once ready.

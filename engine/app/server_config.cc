@@ -146,6 +146,34 @@ void read_tokens(Reader& r, const YAML::Node& node, ServerConfig& c) {
   }
 }
 
+void read_journal(Reader& r, const YAML::Node& node, ServerConfig& c) {
+  JournalConfig& j = c.journal;
+  r.fields(
+      node, "journal",
+      {
+          {"fsync",
+           [&](auto& n) {
+             auto policy = journal::parse_fsync_policy(r.string(n, "fsync").value_or(""));
+             if (!policy) return r.error(n, "fsync must be always, interval or none");
+             j.fsync = *policy;
+           }},
+          {"fsync_interval",
+           [&](auto& n) {
+             r.duration(n, "fsync_interval", j.fsync_interval);
+             if (j.fsync_interval.count() <= 0) r.error(n, "fsync_interval must be above 0");
+           }},
+          {"segment_bytes",
+           [&](auto& n) {
+             r.number(n, "segment_bytes", j.segment_bytes, 4096, 1024.0 * 1024 * 1024);
+           }},
+          {"snapshot_every_commands",
+           [&](auto& n) {
+             r.number(n, "snapshot_every_commands", j.snapshot_every_commands, 0, 1e12);
+           }},
+          {"snapshot_every", [&](auto& n) { r.duration(n, "snapshot_every", j.snapshot_every); }},
+      });
+}
+
 }  // namespace
 
 std::optional<std::pair<std::string, std::uint16_t>> split_host_port(std::string_view text) {
@@ -224,6 +252,7 @@ std::variant<ServerConfig, std::vector<std::string>> load_server_config(std::str
                         });
                   }},
                  {"limits", [&](auto& n) { read_limits(r, n, c); }},
+                 {"journal", [&](auto& n) { read_journal(r, n, c); }},
              });
   } catch (const YAML::Exception& e) {
     r.errors_.push_back(file + ":" + std::to_string(e.mark.line + 1) + ":" +

@@ -14,9 +14,19 @@
 #include "engine/api/json_decode.h"
 #include "engine/api/server.h"
 #include "engine/api/server_limits.h"
+#include "engine/journal/journal.h"
 #include "switchboard/time.h"
 
 namespace sb::app {
+
+// The write-ahead journal in data_dir (docs/operations.md, "Durability").
+struct JournalConfig {
+  journal::FsyncPolicy fsync = journal::FsyncPolicy::Always;
+  Duration fsync_interval = std::chrono::milliseconds(10);
+  std::uint64_t segment_bytes = 64ull << 20;
+  std::uint64_t snapshot_every_commands = 1'000'000;   // 0: not by count
+  Duration snapshot_every = std::chrono::minutes(10);  // 0: not by time
+};
 
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
@@ -29,6 +39,7 @@ struct ServerConfig {
   api::DecodeLimits decode;
   std::size_t inbound_queue_max = 65'536;
   Duration policy_watch = std::chrono::seconds(1);  // 0: don't watch the policy file
+  JournalConfig journal;
 };
 
 // The config, or every problem as "FILE:LINE:COLUMN: message".

@@ -26,6 +26,8 @@ std::string_view to_string(ErrorCode code) {
       return "no_policy";
     case ErrorCode::LimitExceeded:
       return "limit_exceeded";
+    case ErrorCode::JournalUnavailable:
+      return "journal_unavailable";
   }
   return "unknown";
 }

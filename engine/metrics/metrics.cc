@@ -2,6 +2,9 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace sb::metrics {
 
 void Metrics::Total::update(std::uint64_t now) {
@@ -31,11 +34,30 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                          .Help("Events the routing core emitted")
                          .Register(*registry_)
                          .Add({});
-  refused_.counter = &prometheus::BuildCounter()
-                          .Name("switchboard_requests_refused_total")
-                          .Help("Requests refused because the core's inbound queue was full")
-                          .Register(*registry_)
-                          .Add({{"reason", "overloaded"}});
+  auto& refused = prometheus::BuildCounter()
+                      .Name("switchboard_requests_refused_total")
+                      .Help(
+                          "Requests refused: the core's inbound queue was full (overloaded), or "
+                          "the journal could not take the command (journal_unavailable)")
+                      .Register(*registry_);
+  refused_.counter = &refused.Add({{"reason", "overloaded"}});
+  refused_journal_.counter = &refused.Add({{"reason", "journal_unavailable"}});
+  fsync_ = &prometheus::BuildHistogram()
+                .Name("switchboard_journal_fsync_seconds")
+                .Help("Time of each fdatasync of the journal (one per batch with fsync: always)")
+                .Register(*registry_)
+                .Add({}, prometheus::Histogram::BucketBoundaries(journal::kFsyncBuckets.begin(),
+                                                                 journal::kFsyncBuckets.end()));
+  journal_failures_.counter = &prometheus::BuildCounter()
+                                   .Name("switchboard_journal_failures_total")
+                                   .Help("Journal writes or fsyncs that failed")
+                                   .Register(*registry_)
+                                   .Add({});
+  snapshots_.counter = &prometheus::BuildCounter()
+                            .Name("switchboard_journal_snapshots_total")
+                            .Help("Snapshots written")
+                            .Register(*registry_)
+                            .Add({});
   auto& reloads =
       prometheus::BuildCounter()
           .Name("switchboard_policy_reloads_total")
@@ -48,6 +70,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   };
   inbound_ = gauge("switchboard_inbound_queue_depth", "Requests waiting for the core thread");
   connections_ = gauge("switchboard_connections", "Open HTTP and WebSocket connections");
+  journal_healthy_ = gauge("switchboard_journal_writable",
+                           "1 while the journal takes commands, 0 while they are refused");
   agents_ = gauge("switchboard_agents", "Agents known to the routing core");
   customers_ = gauge("switchboard_customers", "Customers with a journey in memory");
   timers_ = gauge("switchboard_timers", "Pending timers (offers, steps, wrap-ups, SLA)");
@@ -74,6 +98,23 @@ std::string Metrics::render(const core::CoreCounts& core, const runtime::Runtime
   batches_.update(runtime.batches);
   events_.update(runtime.events);
   refused_.update(runtime.refused_overloaded);
+  refused_journal_.update(runtime.refused_journal);
+  journal_failures_.update(runtime.journal.failures);
+  snapshots_.update(runtime.journal.snapshots);
+  journal_healthy_->Set(runtime.journal.healthy ? 1 : 0);
+  // The histogram is fed what grew since the last scrape.
+  std::vector<double> increments(fsync_seen_.size());
+  bool grew = false;
+  for (std::size_t b = 0; b < fsync_seen_.size(); ++b) {
+    const std::uint64_t now = runtime.journal.fsync_buckets[b];
+    increments[b] = now > fsync_seen_[b] ? static_cast<double>(now - fsync_seen_[b]) : 0;
+    grew = grew || now > fsync_seen_[b];
+    fsync_seen_[b] = std::max(fsync_seen_[b], now);
+  }
+  if (grew) {
+    fsync_->ObserveMultiple(increments, runtime.journal.fsync_sum_s - fsync_sum_seen_);
+    fsync_sum_seen_ = runtime.journal.fsync_sum_s;
+  }
   inbound_->Set(static_cast<double>(runtime.inbound));
   connections_->Set(static_cast<double>(connections));
   agents_->Set(static_cast<double>(core.agents));

@@ -7,8 +7,10 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -43,6 +45,11 @@ class Metrics {
   std::shared_ptr<prometheus::Registry> registry_;
   Total applied_, rejected_, queries_, batches_, events_, refused_;
   Total reloads_accepted_, reloads_refused_;
+  Total refused_journal_, journal_failures_, snapshots_;
+  prometheus::Histogram* fsync_ = nullptr;
+  std::array<std::uint64_t, journal::kFsyncBuckets.size() + 1> fsync_seen_{};
+  double fsync_sum_seen_ = 0;
+  prometheus::Gauge* journal_healthy_ = nullptr;
   prometheus::Gauge* inbound_ = nullptr;
   prometheus::Gauge* connections_ = nullptr;
   prometheus::Gauge* agents_ = nullptr;

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 #include "engine/policy/policy_loader.h"
 #include "engine/policy/policy_tests.h"
 
@@ -67,7 +69,7 @@ ReloadRecord PolicyReloader::reload(std::string_view yaml, ReloadTrigger trigger
   CheckedPolicy checked = check_policy(yaml, source, record.version);
   record.errors = std::move(checked.errors);
   if (record.errors.empty()) {
-    Result<Reply> installed = apply_(SetPolicy{checked.policy});
+    Result<Reply> installed = apply_(SetPolicy{checked.policy, std::string(yaml)});
     if (installed.ok()) {
       record.accepted = true;
       auto running = std::pair{record.version, std::string(yaml)};
@@ -93,6 +95,12 @@ PolicyReloader::Totals PolicyReloader::totals() const {
 std::vector<ReloadRecord> PolicyReloader::history() const {
   std::lock_guard lock(mutex_);
   return {history_.begin(), history_.end()};
+}
+
+void PolicyReloader::restore(std::uint64_t version, std::string source) {
+  std::lock_guard lock(mutex_);
+  last_version_ = std::max(last_version_, version);
+  current_ = std::pair{version, std::move(source)};
 }
 
 std::optional<std::pair<std::uint64_t, std::string>> PolicyReloader::current() const {

@@ -64,6 +64,9 @@ class PolicyReloader {
     std::uint64_t refused = 0;
   };
   Totals totals() const;
+  // After recovery: the policy the journal installed is the current one, and versions go on
+  // after its own. Call before any reload.
+  void restore(std::uint64_t version, std::string source);
   // The source text of the policy running now, and its version.
   std::optional<std::pair<std::uint64_t, std::string>> current() const;
 

@@ -28,14 +28,31 @@ Runtime::Runtime(core::Core& core, RuntimeOptions options, std::vector<Outbox*> 
       event_sinks_(std::move(event_sinks)),
       clock_(clock ? std::move(clock) : Clock(system_now)),
       inbound_(std::make_unique<Inbound>()),
-      last_now_(core.now()) {
+      last_now_(core.now()),
+      next_sequence_(options_.first_sequence) {
   has_policy_.store(core_.policy() != nullptr, std::memory_order_release);
 }
 
 Runtime::~Runtime() { stop(); }
 
+void Runtime::attach_journal(journal::Journal* journal, std::uint64_t first_sequence) {
+  SB_CHECK(!thread_.joinable());
+  options_.journal = journal;
+  options_.first_sequence = first_sequence;
+  next_sequence_ = first_sequence;
+}
+
+std::optional<std::uint64_t> Runtime::final_state_hash() const {
+  if (!has_final_hash_.load(std::memory_order_acquire)) return std::nullopt;
+  return final_hash_.load(std::memory_order_relaxed);
+}
+
 void Runtime::start() {
   SB_CHECK(!thread_.joinable());
+  // The core may have been rebuilt (recovery) since construction.
+  last_now_ = std::max(last_now_, core_.now());
+  has_policy_.store(core_.policy() != nullptr, std::memory_order_release);
+  last_tick_us_.store(system_now().us, std::memory_order_relaxed);  // alive from now on
   stopping_.store(false, std::memory_order_release);
   running_.store(true, std::memory_order_release);
   thread_ = std::thread([this] { loop(); });
@@ -90,7 +107,12 @@ RuntimeStats Runtime::stats() const {
   s.batches = batches_.load(std::memory_order_relaxed);
   s.events = events_.load(std::memory_order_relaxed);
   s.refused_overloaded = refused_.load(std::memory_order_relaxed);
+  s.refused_journal = refused_journal_.load(std::memory_order_relaxed);
   s.inbound = inbound_size_.load(std::memory_order_relaxed);
+  if (options_.journal != nullptr) {
+    s.journal_enabled = true;
+    s.journal = options_.journal->stats();
+  }
   return s;
 }
 
@@ -102,14 +124,25 @@ Timestamp Runtime::now() {
 
 void Runtime::loop() {
   std::vector<Request> batch(options_.batch_max);
+  stamps_.resize(options_.batch_max);
+  entries_.reserve(options_.batch_max);
   std::vector<Event> events;
   std::vector<Outbox*> touched;
+  journal::Journal* const journal = options_.journal;
   for (;;) {
-    // Sleep until a request arrives or the next timer is due, but never past one tick.
+    // Sleep until a request arrives or the next timer (or interval fsync) is due, but never
+    // past one tick.
     auto timeout = std::chrono::duration_cast<std::chrono::microseconds>(options_.tick);
     if (auto deadline = core_.next_deadline()) {
       const Duration until = *deadline - now();
       timeout = std::clamp(until, Duration{0}, timeout);
+    }
+    if (journal != nullptr) {
+      if (auto due = journal->poll_deadline()) {
+        const auto until = std::chrono::duration_cast<std::chrono::microseconds>(
+            *due - std::chrono::steady_clock::now());
+        timeout = std::clamp(until, Duration{0}, timeout);
+      }
     }
     const std::size_t n =
         inbound_->queue.wait_dequeue_bulk_timed(batch.begin(), batch.size(), timeout);
@@ -117,27 +150,104 @@ void Runtime::loop() {
 
     const Timestamp at = now();
     core_.advance(at, events);
-    process(std::span<Request>(batch.data(), n), events, touched);
+    const std::span<Request> requests(batch.data(), n);
+    stamp(requests);  // and, with a journal, make the batch durable
+    process(requests, events, touched);
     for (std::size_t k = 0; k < n; ++k) batch[k] = Request{};
     publish(events, touched);
+    if (journal != nullptr && journal->healthy()) {
+      if (journal::Status s = journal->poll(); !s.ok()) {
+        journal_ok_.store(false, std::memory_order_release);
+        if (options_.log) options_.log("journal: " + s.message() + "; commands are refused");
+      }
+    }
     last_tick_us_.store(system_now().us, std::memory_order_relaxed);
 
     // Stop once asked and nothing is left: what was accepted before stop() is still answered.
-    if (n == 0 && stopping_.load() && inbound_size_.load() == 0) {
-      return;
+    if (n == 0 && stopping_.load() && inbound_size_.load() == 0) break;
+  }
+  // A graceful stop: record the state hash, so that replay can check it gets the same state.
+  const std::uint64_t hash = core_.state_hash();
+  final_hash_.store(hash, std::memory_order_relaxed);
+  has_final_hash_.store(true, std::memory_order_release);
+  if (journal != nullptr && journal->healthy()) {
+    if (journal::Status s = journal->mark(next_sequence_ - 1, core_.now(), hash);
+        !s.ok() && options_.log) {
+      options_.log("journal: cannot record the final mark: " + s.message());
     }
+  }
+}
+
+bool Runtime::journal_ready() {
+  journal::Journal* const journal = options_.journal;
+  if (journal->healthy()) return true;
+  const auto t = std::chrono::steady_clock::now();
+  if (t < next_repair_) return false;
+  next_repair_ = t + options_.journal_retry;
+  if (journal::Status s = journal->repair(); !s.ok()) return false;
+  journal_ok_.store(true, std::memory_order_release);
+  if (options_.log) options_.log("journal: writable again; commands are accepted");
+  return true;
+}
+
+void Runtime::stamp(std::span<Request> requests) {
+  journal::Journal* const journal = options_.journal;
+  const std::uint64_t first = next_sequence_;
+  entries_.clear();
+  for (std::size_t k = 0; k < requests.size(); ++k) {
+    Stamp& s = stamps_[k];
+    s = Stamp{};
+    const auto* command = std::get_if<Command>(&requests[k].what);
+    if (command == nullptr) continue;
+    if (journal != nullptr) {
+      const auto* set = std::get_if<SetPolicy>(command);
+      if (set != nullptr && (set->source.empty() || !set->policy)) {
+        s.refused = make_error(ErrorCode::InvalidField, "policy",
+                               "a policy without its source text cannot be journaled");
+        continue;
+      }
+    }
+    s.sequence = next_sequence_++;
+    s.at = now();
+    if (journal != nullptr) entries_.push_back(journal::Entry{s.sequence, s.at, command});
+  }
+  if (journal == nullptr || entries_.empty()) return;
+
+  journal::Status written;
+  if (!journal_ready()) {
+    written = journal::Status::error("the journal is not writable");
+  } else {
+    written = journal->append(entries_);
+    if (!written.ok()) {
+      journal_ok_.store(false, std::memory_order_release);
+      if (options_.log) options_.log("journal: " + written.message() + "; commands are refused");
+      next_repair_ = std::chrono::steady_clock::now() + options_.journal_retry;
+    }
+  }
+  if (written.ok()) return;
+  // Nothing of this batch is in the journal: none of it may change the state.
+  next_sequence_ = first;
+  for (std::size_t k = 0; k < requests.size(); ++k) {
+    Stamp& s = stamps_[k];
+    if (!std::holds_alternative<Command>(requests[k].what) || s.refused) continue;
+    s = Stamp{};
+    s.refused = make_error(ErrorCode::JournalUnavailable, "",
+                           "the command could not be made durable; nothing changed, retry later");
+    refused_journal_.fetch_add(1, std::memory_order_relaxed);
   }
 }
 
 void Runtime::process(std::span<Request> requests, std::vector<Event>& events,
                       std::vector<Outbox*>& touched) {
-  for (Request& request : requests) {
+  for (std::size_t k = 0; k < requests.size(); ++k) {
+    Request& request = requests[k];
+    const Stamp& stamp = stamps_[k];
     Outcome outcome = std::visit(
         [&](const auto& what) -> Outcome {
           using T = std::decay_t<decltype(what)>;
           if constexpr (std::is_same_v<T, Command>) {
-            const Timestamp at = now();
-            CommandOutcome done{next_sequence_++, at, core_.apply(what, at, events)};
+            if (stamp.refused) return CommandOutcome{0, stamp.at, *stamp.refused};
+            CommandOutcome done{stamp.sequence, stamp.at, core_.apply(what, stamp.at, events)};
             (done.result.ok() ? applied_ : rejected_).fetch_add(1, std::memory_order_relaxed);
             if (done.result.ok() && std::holds_alternative<SetPolicy>(what)) {
               has_policy_.store(true, std::memory_order_release);
@@ -161,7 +271,7 @@ void Runtime::process(std::span<Request> requests, std::vector<Event>& events,
 }
 
 void Runtime::publish(std::vector<Event>& events, std::vector<Outbox*>& touched) {
-  // (The journal's flush goes here: nothing below may leave before the batch is durable.)
+  // The batch is durable by now (stamp() journaled it before it was applied): release it.
   if (!events.empty()) {
     auto batch = std::make_shared<EventBatch>();
     batch->first_id = next_event_id_;

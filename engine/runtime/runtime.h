@@ -2,8 +2,15 @@
 // bounded lock-free inbound queue (moodycamel); the core thread drains it in batches, stamps each
 // command with a sequence number and a time, applies the batch, fires the timers that fell due,
 // then publishes the outcomes and the batch's events to the I/O threads' outboxes — one wake-up
-// per outbox per batch. (The durable journal, when there is one, is flushed between applying a
-// batch and publishing it: no acknowledgement leaves before its record.)
+// per outbox per batch.
+//
+// With a journal, a batch goes: stamp each command (sequence, time), append the stamped commands
+// to the journal and make them durable (group commit: one write and one fsync per batch), THEN
+// apply them, then publish. Journaling the input before applying it (LMAX's input stage) means a
+// failed write changes nothing: the batch's commands are answered JournalUnavailable, the state
+// still equals the journal, and intake resumes once journal->repair() succeeds (tried every
+// `journal_retry` while commands come). Queries are answered all along. Commands the core then
+// rejects are in the journal too and are rejected again on replay: the core is deterministic.
 //
 // Thread contract: submit(), call(), stats and health may be called from any thread; start() and
 // stop() from the owning thread. The Core is touched only by the core thread once started.
@@ -14,11 +21,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "engine/core/core.h"
+#include "engine/journal/journal.h"
 #include "engine/runtime/request.h"
 
 namespace sb::runtime {
@@ -28,6 +38,12 @@ struct RuntimeOptions {
   std::size_t batch_max = 512;       // requests applied between two publications
   // The loop wakes at least this often to fire timers and show it is alive.
   std::chrono::milliseconds tick{100};
+  // The write-ahead journal (not owned; outlives the runtime); null: no durability.
+  journal::Journal* journal = nullptr;
+  std::uint64_t first_sequence = 1;  // after recovery: the last journaled sequence + 1
+  std::chrono::milliseconds journal_retry{250};
+  // Where the core thread reports journal failures and recoveries; may be empty.
+  std::function<void(const std::string&)> log;
 };
 
 // What the runtime's counters say; read with relaxed atomics, so approximate.
@@ -38,7 +54,10 @@ struct RuntimeStats {
   std::uint64_t batches = 0;
   std::uint64_t events = 0;
   std::uint64_t refused_overloaded = 0;
+  std::uint64_t refused_journal = 0;  // commands answered journal_unavailable
   std::size_t inbound = 0;
+  bool journal_enabled = false;
+  journal::JournalStats journal;
 };
 
 enum class SubmitStatus { Accepted, Overloaded, Stopped };
@@ -55,6 +74,9 @@ class Runtime {
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
+  // Before start(): journal every command from now on, numbering from `first_sequence` (the
+  // journal's last sequence + 1 after recovery). The journal must outlive the runtime.
+  void attach_journal(journal::Journal* journal, std::uint64_t first_sequence);
   void start();
   // Applies what was already submitted, then stops the core thread. Idempotent.
   void stop();
@@ -71,11 +93,23 @@ class Runtime {
   bool running() const { return running_.load(std::memory_order_acquire); }
   // Whether the core has a policy installed (so it can route).
   bool has_policy() const { return has_policy_.load(std::memory_order_acquire); }
+  // Whether commands can be journaled now (true without a journal).
+  bool journal_writable() const { return journal_ok_.load(std::memory_order_acquire); }
   RuntimeStats stats() const;
+  // After stop(): the core's state hash when the loop ended (what the journal's mark records).
+  std::optional<std::uint64_t> final_state_hash() const;
 
  private:
   struct Inbound;
   void loop();
+  // How each command of the batch was stamped, or why it is refused.
+  struct Stamp {
+    std::uint64_t sequence = 0;
+    Timestamp at;
+    std::optional<Error> refused;
+  };
+  void stamp(std::span<Request> requests);
+  bool journal_ready();
   void process(std::span<Request> requests, std::vector<Event>& events,
                std::vector<Outbox*>& touched);
   void publish(std::vector<Event>& events, std::vector<Outbox*>& touched);
@@ -91,6 +125,7 @@ class Runtime {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> running_{false};
   std::atomic<bool> has_policy_{false};
+  std::atomic<bool> journal_ok_{true};
   std::atomic<std::int64_t> last_tick_us_{0};
   std::thread thread_;
 
@@ -98,6 +133,9 @@ class Runtime {
   Timestamp last_now_;
   std::uint64_t next_sequence_ = 1;
   std::uint64_t next_event_id_ = 1;
+  std::vector<Stamp> stamps_;
+  std::vector<journal::Entry> entries_;
+  std::chrono::steady_clock::time_point next_repair_{};
 
   std::atomic<std::uint64_t> applied_{0};
   std::atomic<std::uint64_t> rejected_{0};
@@ -105,6 +143,9 @@ class Runtime {
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> events_{0};
   std::atomic<std::uint64_t> refused_{0};
+  std::atomic<std::uint64_t> refused_journal_{0};
+  std::atomic<bool> has_final_hash_{false};
+  std::atomic<std::uint64_t> final_hash_{0};
 };
 
 // Microseconds since the Unix epoch on the system clock.

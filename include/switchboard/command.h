@@ -78,8 +78,16 @@ struct RejectOffer {
   std::string reason;
 };
 
+// Installs a compiled policy. `source` is the YAML text it was compiled from: the journal records
+// it (with the policy's version) so that replay can compile the same policy again; empty for
+// policies built in code (tests, benchmarks), which cannot be journaled.
 struct SetPolicy {
+  SetPolicy() = default;
+  SetPolicy(std::shared_ptr<const Policy> p, std::string text = {})
+      : policy(std::move(p)), source(std::move(text)) {}
+
   std::shared_ptr<const Policy> policy;
+  std::string source;
 };
 
 using Command = std::variant<UpsertAgent, SetAgentState, CreateInteraction, UpdateInteraction,

@@ -10,17 +10,18 @@
 namespace sb {
 
 enum class ErrorCode {
-  InvalidField,       // a value out of range or malformed
-  UnknownSkill,       // a skill the policy does not declare
-  UnknownChannel,     // a channel the policy does not declare
-  UnknownQueue,       // a queue the policy does not declare
-  NotFound,           // no such agent, interaction or offer
-  Conflict,           // same id, different content (idempotency)
-  InvalidState,       // the command does not apply in the current state
-  CapacityBelowLoad,  // an agent update would put the agent over capacity
-  NoQueue,            // no queue of the policy takes this interaction
-  NoPolicy,           // no routing policy is installed yet
-  LimitExceeded,      // a per-field or per-entity limit
+  InvalidField,        // a value out of range or malformed
+  UnknownSkill,        // a skill the policy does not declare
+  UnknownChannel,      // a channel the policy does not declare
+  UnknownQueue,        // a queue the policy does not declare
+  NotFound,            // no such agent, interaction or offer
+  Conflict,            // same id, different content (idempotency)
+  InvalidState,        // the command does not apply in the current state
+  CapacityBelowLoad,   // an agent update would put the agent over capacity
+  NoQueue,             // no queue of the policy takes this interaction
+  NoPolicy,            // no routing policy is installed yet
+  LimitExceeded,       // a per-field or per-entity limit
+  JournalUnavailable,  // the command could not be made durable; nothing changed (retry later)
 };
 
 std::string_view to_string(ErrorCode code);

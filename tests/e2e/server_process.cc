@@ -91,9 +91,12 @@ ServerProcess::ServerProcess(ServerSpec spec) : dir_(make_temp_dir()) {
   }
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> args = {SB_SWITCHBOARD_BIN, "serve",       "--config", config,
-                                   "--policy",         policy_file_,  "--listen", spec.listen,
-                                   "--data-dir",       dir_ + "/data"};
+  std::vector<std::string> args = {
+      SB_SWITCHBOARD_BIN, "serve",
+      "--config",         config,
+      "--policy",         policy_file_,
+      "--listen",         spec.listen,
+      "--data-dir",       spec.data_dir.empty() ? dir_ + "/data" : spec.data_dir};
   args.insert(args.end(), spec.extra_args.begin(), spec.extra_args.end());
   pid_ = spawn(args, fds[1], dir_ + "/server.log");
   ::close(fds[1]);
@@ -161,7 +164,10 @@ RunResult run_switchboard(const std::vector<std::string>& args, std::chrono::mil
   const std::string dir = make_temp_dir();
   std::vector<std::string> full = {SB_SWITCHBOARD_BIN};
   full.insert(full.end(), args.begin(), args.end());
-  const pid_t pid = spawn(full, -1, dir + "/err.log");
+  const int out_fd =
+      ::open((dir + "/out.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const pid_t pid = spawn(full, out_fd, dir + "/err.log");
+  if (out_fd >= 0) ::close(out_fd);
   RunResult r;
   auto status = wait_exit(pid, limit);
   if (!status) {
@@ -170,6 +176,7 @@ RunResult run_switchboard(const std::vector<std::string>& args, std::chrono::mil
   }
   r.status = status.value_or(-1);
   r.err = read_all(dir + "/err.log");
+  r.out = read_all(dir + "/out.log");
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
   return r;

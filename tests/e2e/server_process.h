@@ -24,6 +24,9 @@ struct ServerSpec {
   std::string policy_yaml;  // written to DIR/routing.yaml; empty: config/routing.yaml
   std::string listen = "127.0.0.1:0";
   std::vector<std::string> extra_args;
+  // The data directory (journal); empty: DIR/data, removed with DIR. A directory given here is
+  // kept, so that a later server recovers from it.
+  std::string data_dir;
 };
 
 class ServerProcess {
@@ -53,11 +56,12 @@ class ServerProcess {
   std::optional<int> exit_status_;
 };
 
-// Runs `switchboard ARGS...` to completion (for start-ups that must fail): exit status and what
-// it wrote on standard error.
+// Runs `switchboard ARGS...` to completion (for start-ups that must fail, and for commands such
+// as replay): exit status and what it wrote on standard output and standard error.
 struct RunResult {
   int status = -1;
   std::string err;
+  std::string out;
 };
 RunResult run_switchboard(const std::vector<std::string>& args,
                           std::chrono::milliseconds limit = std::chrono::seconds(20));

@@ -1,0 +1,13 @@
+// Wiring of the journal for `serve` and `replay`: how a journaled policy source is compiled
+// again, and recovery of a core from a data directory with it. Main-thread only.
+#pragma once
+
+#include "engine/journal/recovery.h"
+
+namespace sb::app {
+
+// Compiles a journaled policy source (the YAML loader, without the policy's own tests: they
+// passed when it was installed).
+journal::PolicyCompiler journal_policy_compiler();
+
+}  // namespace sb::app

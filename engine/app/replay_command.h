@@ -1,0 +1,23 @@
+// `switchboard replay --data-dir DIR [--policy FILE] [--json]`: rebuilds the routing state from
+// a data directory (the newest snapshot, then the journal) without changing any file, and prints
+// what it holds (counts), the state hash and whether it matches the hash the live server
+// recorded when it last stopped gracefully. With --policy, installs that policy afterwards, as a
+// restart with that file would, and reports the state under it. Exit 0, or 1 with the reason on
+// `err` (a damaged journal names file and offset).
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+namespace sb::app {
+
+struct ReplayOptions {
+  std::string data_dir;
+  std::string policy_file;  // empty: only the journal's policies
+  bool json = false;
+  bool truncate_corrupt = false;  // stop at damage in the middle instead of failing
+};
+
+int run_replay(const ReplayOptions& options, std::FILE* out, std::FILE* err);
+
+}  // namespace sb::app

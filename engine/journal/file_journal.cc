@@ -1,0 +1,477 @@
+#include "engine/journal/file_journal.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include "engine/common/assert.h"
+#include "engine/journal/codec.h"
+#include "engine/journal/format.h"
+#include "engine/journal/reader.h"
+
+namespace sb::journal {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string errno_text() { return std::strerror(errno); }
+
+std::string join(const std::string& dir, const std::string& name) { return dir + "/" + name; }
+
+}  // namespace
+
+std::string_view to_string(FsyncPolicy p) {
+  switch (p) {
+    case FsyncPolicy::Always:
+      return "always";
+    case FsyncPolicy::Interval:
+      return "interval";
+    case FsyncPolicy::None:
+      return "none";
+  }
+  return "always";
+}
+
+std::optional<FsyncPolicy> parse_fsync_policy(std::string_view text) {
+  if (text == "always") return FsyncPolicy::Always;
+  if (text == "interval") return FsyncPolicy::Interval;
+  if (text == "none") return FsyncPolicy::None;
+  return std::nullopt;
+}
+
+void FsyncHistogram::observe(double seconds) {
+  std::size_t b = 0;
+  while (b < kFsyncBuckets.size() && seconds > kFsyncBuckets[b]) ++b;
+  buckets_[b].fetch_add(1, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_ns_.fetch_add(static_cast<std::uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+}
+
+void FsyncHistogram::fill(JournalStats& stats) const {
+  for (std::size_t b = 0; b < buckets_.size(); ++b) {
+    stats.fsync_buckets[b] = buckets_[b].load(std::memory_order_relaxed);
+  }
+  stats.fsync_count = count_.load(std::memory_order_relaxed);
+  stats.fsync_sum_s = static_cast<double>(sum_ns_.load(std::memory_order_relaxed)) / 1e9;
+}
+
+ssize_t FileOps::pwrite(int fd, const void* data, std::size_t size, off_t offset) {
+  return ::pwrite(fd, data, size, offset);
+}
+int FileOps::fdatasync(int fd) { return ::fdatasync(fd); }
+int FileOps::open_segment(const std::string& path) {
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
+FileJournal::FileJournal(FileJournalOptions options, std::shared_ptr<FileOps> ops)
+    : options_(std::move(options)), ops_(ops ? std::move(ops) : std::make_shared<FileOps>()) {}
+
+Status FileJournal::open(FileJournalOptions options, std::uint64_t next_sequence,
+                         std::unique_ptr<FileJournal>& out, std::shared_ptr<FileOps> ops) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.dir, ec);
+  if (ec) return Status::error("cannot create " + options.dir + ": " + ec.message());
+  std::unique_ptr<FileJournal> j(new FileJournal(std::move(options), std::move(ops)));
+  j->dir_fd_ = ::open(j->options_.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (j->dir_fd_ < 0) return Status::error("cannot open " + j->options_.dir + ": " + errno_text());
+  j->next_sequence_ = next_sequence;
+
+  // What is on disk already (recovery has checked it): the newest snapshot and the segments
+  // after it, all sealed now.
+  std::map<std::uint64_t, std::string> segments;
+  std::optional<std::uint64_t> newest;
+  for (const auto& entry : std::filesystem::directory_iterator(j->options_.dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (auto first = parse_segment_name(name); first && *first < next_sequence) {
+      segments.emplace(*first, entry.path().string());
+    }
+    if (auto last = parse_snapshot_name(name); last && (!newest || *last > *newest)) newest = last;
+  }
+  if (ec) return Status::error("cannot list " + j->options_.dir + ": " + ec.message());
+  if (newest) j->snapshot_path_ = join(j->options_.dir, snapshot_name(*newest));
+  for (auto& [first, path] : segments) {
+    if (!newest || first > *newest) j->sealed_.push_back(path);
+  }
+
+  if (Status s = j->start_segment(); !s.ok()) return s;
+  j->last_snapshot_ = Clock::now();
+  j->snapshot_thread_ = std::thread([p = j.get()] { p->snapshot_loop(); });
+  out = std::move(j);
+  return {};
+}
+
+FileJournal::~FileJournal() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (snapshot_thread_.joinable()) snapshot_thread_.join();
+  if (fd_ >= 0) {
+    if (dirty_) ops_->fdatasync(fd_);
+    ::close(fd_);
+  }
+  if (dir_fd_ >= 0) ::close(dir_fd_);
+}
+
+Status FileJournal::sync_dir() {
+  if (::fsync(dir_fd_) != 0) return Status::error("fsync of " + options_.dir + ": " + errno_text());
+  return {};
+}
+
+Status FileJournal::start_segment() {
+  if (fd_ >= 0 && !segment_has_records_) return {};  // the current one is still empty: keep it
+  // Open the next segment first: if that fails, the current one stays in use.
+  const std::string path = join(options_.dir, segment_name(next_sequence_));
+  const int fd = ops_->open_segment(path);
+  if (fd < 0) return Status::error("cannot create " + path + ": " + errno_text());
+  const std::string header = segment_header(next_sequence_);
+  auto close_and_fail = [&](const std::string& why) {
+    ::close(fd);
+    ::unlink(path.c_str());
+    return Status::error(why);
+  };
+  if (ops_->pwrite(fd, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {
+    return close_and_fail("cannot write " + path + ": " + errno_text());
+  }
+  if (ops_->fdatasync(fd) != 0) return close_and_fail("fdatasync " + path + ": " + errno_text());
+  if (Status s = sync_dir(); !s.ok()) return close_and_fail(s.message());
+  if (fd_ >= 0) {
+    // Seal the current segment: durable before anything lands in the next one.
+    if (dirty_ && ops_->fdatasync(fd_) != 0) {
+      return close_and_fail("fdatasync " + segment_path_ + ": " + errno_text());
+    }
+    ::close(fd_);
+    std::lock_guard lock(mutex_);
+    sealed_.push_back(segment_path_);
+  }
+  dirty_ = false;
+  fd_ = fd;
+  segment_path_ = path;
+  segment_first_ = next_sequence_;
+  size_ = header.size();
+  segment_has_records_ = false;
+  return {};
+}
+
+Status FileJournal::write_all(const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ops_->pwrite(fd_, bytes.data() + done, bytes.size() - done,
+                                   static_cast<off_t>(size_ + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return Status::error("write to " + segment_path_ +
+                           " failed: " + (n == 0 ? std::string("no progress") : errno_text()));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+Status FileJournal::sync() {
+  const auto start = Clock::now();
+  const int rc = ops_->fdatasync(fd_);
+  fsync_.observe(std::chrono::duration<double>(Clock::now() - start).count());
+  if (rc != 0) return Status::error("fdatasync of " + segment_path_ + " failed: " + errno_text());
+  dirty_ = false;
+  return {};
+}
+
+void FileJournal::fail(const std::string& why) {
+  (void)why;
+  // Cut off what this batch may have left; repair() tries again if this fails too.
+  if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+    // Nothing more to do here: the journal stays unhealthy.
+  }
+  failures_.fetch_add(1, std::memory_order_relaxed);
+  healthy_.store(false, std::memory_order_release);
+}
+
+Status FileJournal::append(std::span<const Entry> batch) {
+  if (!healthy()) return Status::error("the journal is not writable (repair pending)");
+  if (batch.empty()) return {};
+  buffer_.clear();
+  for (const Entry& e : batch) {
+    SB_CHECK(e.sequence == next_sequence_ + static_cast<std::uint64_t>(&e - batch.data()));
+    payload_.clear();
+    if (!encode_command(*e.command, payload_)) {
+      return Status::error("a policy without its source cannot be journaled");
+    }
+    append_record(buffer_, e.sequence, e.at, RecordType::Command, payload_);
+  }
+  if (Status s = write_all(buffer_); !s.ok()) {
+    fail(s.message());
+    return s;
+  }
+  if (options_.fsync == FsyncPolicy::Always) {
+    if (Status s = sync(); !s.ok()) {
+      fail(s.message());
+      return s;
+    }
+  } else if (!dirty_) {
+    dirty_ = true;
+    dirty_since_ = Clock::now();
+  }
+  size_ += buffer_.size();
+  segment_has_records_ = true;
+  next_sequence_ += batch.size();
+  commands_since_snapshot_ += batch.size();
+  records_.fetch_add(batch.size(), std::memory_order_relaxed);
+  bytes_.fetch_add(buffer_.size(), std::memory_order_relaxed);
+  if (size_ >= options_.segment_bytes) {
+    // A failed rotation is not a failed append: the batch is written; try again next time.
+    if (Status s = start_segment(); !s.ok() && options_.warn) options_.warn(s.message());
+  }
+  maybe_snapshot(false, nullptr);
+  return {};
+}
+
+Status FileJournal::mark(std::uint64_t last_sequence, Timestamp at, std::uint64_t state_hash) {
+  if (!healthy()) return Status::error("the journal is not writable");
+  std::string payload;
+  put_le<std::uint64_t>(payload, state_hash);
+  buffer_.clear();
+  append_record(buffer_, last_sequence, at, RecordType::Mark, payload);
+  if (Status s = write_all(buffer_); !s.ok()) {
+    fail(s.message());
+    return s;
+  }
+  if (Status s = sync(); !s.ok()) {
+    fail(s.message());
+    return s;
+  }
+  size_ += buffer_.size();
+  segment_has_records_ = true;
+  return {};
+}
+
+Status FileJournal::poll() {
+  if (healthy() && dirty_ && options_.fsync == FsyncPolicy::Interval &&
+      Clock::now() - dirty_since_ >= options_.fsync_interval) {
+    if (Status s = sync(); !s.ok()) {
+      fail(s.message());
+      return s;
+    }
+  }
+  if (healthy()) maybe_snapshot(false, nullptr);
+  return {};
+}
+
+std::optional<Clock::time_point> FileJournal::poll_deadline() const {
+  if (dirty_ && options_.fsync == FsyncPolicy::Interval) {
+    return dirty_since_ + options_.fsync_interval;
+  }
+  return std::nullopt;
+}
+
+Status FileJournal::repair() {
+  if (healthy()) return {};
+  if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+    return Status::error("cannot cut " + segment_path_ + " back: " + errno_text());
+  }
+  if (Status s = sync(); !s.ok()) return s;
+  // Go on in a fresh segment, away from pages whose write-back failed.
+  if (Status s = start_segment(); !s.ok()) return s;
+  healthy_.store(true, std::memory_order_release);
+  return {};
+}
+
+JournalStats FileJournal::stats() const {
+  JournalStats s;
+  fsync_.fill(s);
+  s.records = records_.load(std::memory_order_relaxed);
+  s.bytes = bytes_.load(std::memory_order_relaxed);
+  s.failures = failures_.load(std::memory_order_relaxed);
+  s.snapshots = snapshots_.load(std::memory_order_relaxed);
+  s.healthy = healthy();
+  return s;
+}
+
+bool FileJournal::snapshot_now() {
+  bool started = false;
+  maybe_snapshot(true, &started);
+  return started;
+}
+
+void FileJournal::wait_for_snapshots() {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [&] { return !busy_ && !job_; });
+}
+
+std::optional<FileJournal::SnapshotInfo> FileJournal::last_snapshot() const {
+  std::lock_guard lock(mutex_);
+  return last_info_;
+}
+
+void FileJournal::maybe_snapshot(bool force, bool* started) {
+  if (!force) {
+    if (commands_since_snapshot_ == 0) return;
+    const bool by_count = options_.snapshot_every_commands > 0 &&
+                          commands_since_snapshot_ >= options_.snapshot_every_commands;
+    const bool by_time = options_.snapshot_every.count() > 0 &&
+                         Clock::now() - last_snapshot_ >= options_.snapshot_every;
+    if (!by_count && !by_time) return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (busy_ || job_) return;
+  }
+  // Seal the current segment so that the snapshot covers everything up to now.
+  if (Status s = start_segment(); !s.ok()) {
+    if (options_.warn) options_.warn("snapshot postponed: " + s.message());
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (sealed_.empty()) return;
+    Job job;
+    job.snapshot = snapshot_path_;
+    job.segments = std::move(sealed_);
+    sealed_.clear();
+    job.last_sequence = next_sequence_ - 1;
+    job_ = std::move(job);
+  }
+  commands_since_snapshot_ = 0;
+  last_snapshot_ = Clock::now();
+  cv_.notify_all();
+  if (started != nullptr) *started = true;
+}
+
+void FileJournal::snapshot_loop() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [&] { return stopping_ || job_; });
+      if (!job_) return;  // stopping, nothing left to do
+      job = std::move(*job_);
+      job_.reset();
+      busy_ = true;
+    }
+    SnapshotInfo info;
+    const auto start = Clock::now();
+    Status s = write_snapshot(job, info);
+    info.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::optional<std::string> old;
+    {
+      std::lock_guard lock(mutex_);
+      if (s.ok()) {
+        old = snapshot_path_;
+        snapshot_path_ = info.path;
+        last_info_ = info;
+      } else {
+        // Keep the segments for the next attempt.
+        sealed_.insert(sealed_.begin(), job.segments.begin(), job.segments.end());
+      }
+    }
+    if (s.ok()) {
+      snapshots_.fetch_add(1, std::memory_order_relaxed);
+      // The new snapshot is durable: what it covers can go.
+      if (old) ::unlink(old->c_str());
+      for (const std::string& seg : job.segments) ::unlink(seg.c_str());
+      (void)sync_dir();
+      if (options_.info) {
+        options_.info("snapshot " + info.path + ": " + std::to_string(info.records) + " records, " +
+                      std::to_string(info.bytes) + " bytes, " +
+                      std::to_string(static_cast<int>(info.seconds * 1000)) + " ms");
+      }
+    } else if (options_.warn) {
+      options_.warn("snapshot failed: " + s.message());
+    }
+    {
+      std::lock_guard lock(mutex_);
+      busy_ = false;
+    }
+    cv_.notify_all();
+  }
+}
+
+Status FileJournal::write_snapshot(const Job& job, SnapshotInfo& info) {
+  const std::string final_path = join(options_.dir, snapshot_name(job.last_sequence));
+  const std::string tmp_path = final_path + ".tmp";
+  const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::error("cannot create " + tmp_path + ": " + errno_text());
+  auto fail_with = [&](const std::string& why) {
+    ::close(fd);
+    ::unlink(tmp_path.c_str());
+    return Status::error(why);
+  };
+  std::uint64_t offset = kSnapshotHeaderSize;
+  SnapshotHeader header;
+  header.last_sequence = job.last_sequence;
+  auto put = [&](std::string_view bytes) -> bool {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n =
+          ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<std::size_t>(n);
+    }
+    offset += bytes.size();
+    return true;
+  };
+  // Copies the good records of bytes[start, ...) and checks there is nothing else.
+  auto copy = [&](const std::string& path, std::string_view bytes, std::size_t start,
+                  std::uint64_t* expected_records) -> Status {
+    std::uint64_t n = 0;
+    std::uint64_t end = start;
+    auto damage = scan_records(bytes, start, [&](const RecordView& r, std::uint64_t at) {
+      ++n;
+      end = at + kRecordHeaderSize + r.payload.size();
+      return r.sequence <= job.last_sequence;
+    });
+    if (damage) {
+      return Status::error(path + " at offset " + std::to_string(damage->offset) + ": " +
+                           damage->what);
+    }
+    if (expected_records != nullptr && n != *expected_records) {
+      return Status::error(path + ": holds " + std::to_string(n) + " records, its header says " +
+                           std::to_string(*expected_records));
+    }
+    if (!put(bytes.substr(start, end - start))) return Status::error("write: " + errno_text());
+    header.records += n;
+    return {};
+  };
+  if (job.snapshot) {
+    MappedFile file;
+    if (Status s = file.open(*job.snapshot); !s.ok()) return fail_with(s.message());
+    auto h = parse_snapshot_header(file.bytes());
+    if (!h) return fail_with(*job.snapshot + ": not a valid snapshot header");
+    if (Status s = copy(*job.snapshot, file.bytes(), kSnapshotHeaderSize, &h->records); !s.ok()) {
+      return fail_with(s.message());
+    }
+  }
+  for (const std::string& seg : job.segments) {
+    MappedFile file;
+    if (Status s = file.open(seg); !s.ok()) return fail_with(s.message());
+    if (!parse_segment_header(file.bytes())) return fail_with(seg + ": not a valid segment header");
+    if (Status s = copy(seg, file.bytes(), kSegmentHeaderSize, nullptr); !s.ok()) {
+      return fail_with(s.message());
+    }
+  }
+  header.body_bytes = offset - kSnapshotHeaderSize;
+  const std::string head = snapshot_header(header);
+  offset = 0;
+  if (!put(head)) return fail_with("write " + tmp_path + ": " + errno_text());
+  if (::fdatasync(fd) != 0) return fail_with("fdatasync " + tmp_path + ": " + errno_text());
+  ::close(fd);
+  if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
+    const std::string why = errno_text();
+    ::unlink(tmp_path.c_str());
+    return Status::error("rename " + tmp_path + ": " + why);
+  }
+  if (Status s = sync_dir(); !s.ok()) return s;
+  info.path = final_path;
+  info.bytes = kSnapshotHeaderSize + header.body_bytes;
+  info.records = header.records;
+  return {};
+}
+
+}  // namespace sb::journal

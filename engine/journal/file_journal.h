@@ -1,0 +1,135 @@
+// The embedded journal: segment files in the data directory (format.h), appended with pwrite and
+// made durable with fdatasync as the fsync policy says, and snapshots written by a background
+// thread. A snapshot here is the compacted journal: the records of the previous snapshot and of
+// the sealed segments copied, every CRC checked, into one file written atomically (temp file,
+// fsync, rename, fsync of the directory); the segments it covers are then deleted. It holds
+// commands, not a serialized core state: recovery replays it (docs/operations.md).
+//
+// Thread contract: open() and every Journal method on one thread (the core thread); stats()
+// from any. The snapshot thread touches only files the core thread no longer writes.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/journal/journal.h"
+
+namespace sb::journal {
+
+struct FileJournalOptions {
+  std::string dir;
+  FsyncPolicy fsync = FsyncPolicy::Always;
+  std::chrono::microseconds fsync_interval{10'000};
+  std::uint64_t segment_bytes = 64ull << 20;  // a segment is sealed past this size
+  // A snapshot is taken after this many commands or this long (0: never by that measure),
+  // whichever comes first, if any command came since the last one.
+  std::uint64_t snapshot_every_commands = 1'000'000;
+  std::chrono::seconds snapshot_every{600};
+  // Where the snapshot thread reports (called on that thread); may be empty.
+  std::function<void(const std::string&)> info;
+  std::function<void(const std::string&)> warn;
+};
+
+// The write-path system calls, so that tests can make them fail like a full or failing disk
+// (LevelDB's Env, in small). The default calls the kernel.
+class FileOps {
+ public:
+  virtual ~FileOps() = default;
+  virtual ssize_t pwrite(int fd, const void* data, std::size_t size, off_t offset);
+  virtual int fdatasync(int fd);
+  virtual int open_segment(const std::string& path);  // create/truncate for writing
+};
+
+class FileJournal final : public Journal {
+ public:
+  // Opens the journal for appending after recovery: a new segment starting at `next_sequence`.
+  // `ops` may be null (the kernel).
+  static Status open(FileJournalOptions options, std::uint64_t next_sequence,
+                     std::unique_ptr<FileJournal>& out, std::shared_ptr<FileOps> ops = nullptr);
+  ~FileJournal() override;  // finishes a snapshot in progress, then closes
+
+  Status append(std::span<const Entry> batch) override;
+  Status mark(std::uint64_t last_sequence, Timestamp at, std::uint64_t state_hash) override;
+  Status poll() override;
+  std::optional<std::chrono::steady_clock::time_point> poll_deadline() const override;
+  bool healthy() const override { return healthy_.load(std::memory_order_acquire); }
+  Status repair() override;
+  JournalStats stats() const override;
+
+  // Starts a snapshot now if there is anything to compact and none is being written; false if
+  // not started. Then wait_for_snapshots() waits until the snapshot thread is idle.
+  bool snapshot_now();
+  void wait_for_snapshots();
+  // Last snapshot written: its size and how long it took.
+  struct SnapshotInfo {
+    std::string path;
+    std::uint64_t bytes = 0;
+    std::uint64_t records = 0;
+    double seconds = 0;
+  };
+  std::optional<SnapshotInfo> last_snapshot() const;
+
+ private:
+  FileJournal(FileJournalOptions options, std::shared_ptr<FileOps> ops);
+  struct Job {
+    std::optional<std::string> snapshot;
+    std::vector<std::string> segments;
+    std::uint64_t last_sequence = 0;
+  };
+
+  Status start_segment();  // seals the current one (if it has records) and opens the next
+  Status write_all(const std::string& bytes);
+  Status sync();  // timed fdatasync of the current segment
+  void fail(const std::string& why);
+  void maybe_snapshot(bool force, bool* started);
+  void snapshot_loop();
+  Status write_snapshot(const Job& job, SnapshotInfo& info);
+  Status sync_dir();
+
+  FileJournalOptions options_;
+  std::shared_ptr<FileOps> ops_;
+  int dir_fd_ = -1;
+  int fd_ = -1;
+  std::string segment_path_;
+  std::uint64_t segment_first_ = 0;
+  std::uint64_t size_ = 0;  // bytes of the current segment that hold good records
+  bool segment_has_records_ = false;
+  std::uint64_t next_sequence_ = 1;
+  std::uint64_t commands_since_snapshot_ = 0;
+  std::chrono::steady_clock::time_point last_snapshot_;
+  bool dirty_ = false;  // written, not yet fdatasync'd (interval and none)
+  std::chrono::steady_clock::time_point dirty_since_;
+  std::string buffer_;
+  std::string payload_;
+
+  std::atomic<bool> healthy_{true};
+  std::atomic<std::uint64_t> records_{0};
+  std::atomic<std::uint64_t> bytes_{0};
+  std::atomic<std::uint64_t> failures_{0};
+  std::atomic<std::uint64_t> snapshots_{0};
+  FsyncHistogram fsync_;
+
+  // Shared with the snapshot thread.
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::optional<std::string> snapshot_path_;  // the newest snapshot
+  std::vector<std::string> sealed_;           // segments no snapshot covers yet, in order
+  std::optional<Job> job_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::optional<SnapshotInfo> last_info_;
+  std::thread snapshot_thread_;
+};
+
+}  // namespace sb::journal

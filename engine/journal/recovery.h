@@ -1,0 +1,55 @@
+// Recovery: rebuilds a fresh core from the data directory — the newest valid snapshot, then the
+// segments after it, every record applied through the core at its recorded time, exactly as the
+// live loop applied it (rejected commands are rejected again; timers fire at their deadlines as
+// time moves). A torn tail (a partial or bad record with nothing valid after it, at the end of
+// the last segment) is cut off with a warning; damage followed by good records is an error that
+// names the file and the offset, unless `truncate_corrupt` says to cut there.
+//
+// Thread contract: one call on one thread, before the runtime starts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/core/core.h"
+#include "switchboard/policy.h"
+#include "switchboard/result.h"
+
+namespace sb::journal {
+
+struct RecoveryOptions {
+  std::string dir;
+  bool truncate_corrupt = false;  // cut the journal at damage in the middle, losing what follows
+  bool read_only = false;         // change no file (`switchboard replay`)
+};
+
+struct RecoveryReport {
+  std::optional<std::string> snapshot;  // the snapshot replay started from
+  std::size_t segments = 0;
+  std::uint64_t commands = 0;  // replayed
+  std::uint64_t rejected = 0;  // of which the core refused (as it did live)
+  std::uint64_t marks = 0;     // graceful stops whose state hash was checked
+  std::uint64_t marks_mismatched = 0;
+  std::uint64_t last_sequence = 0;  // of the last command; the next one is this + 1
+  Timestamp last_at;                // of the last record
+  // The policy in force after replay: its version and YAML source.
+  std::optional<std::pair<std::uint64_t, std::string>> policy;
+  std::vector<std::string> warnings;  // torn tails cut, damaged snapshots skipped, ...
+  double seconds = 0;
+};
+
+// Compiles a journaled policy source into the policy the core installed live.
+using PolicyCompiler = std::function<Result<std::shared_ptr<const Policy>>(
+    const std::string& source, std::uint64_t version)>;
+
+// Replays the data directory into `core`, which must be fresh. A missing or empty directory is
+// a fresh start. Errors (InvalidState) say what is wrong, with file and offset.
+Result<RecoveryReport> recover(core::Core& core, const RecoveryOptions& options,
+                               const PolicyCompiler& compile);
+
+}  // namespace sb::journal
