@@ -141,10 +141,9 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
     if (ec) return on_read_error(ec);
     const auto& header = parser_->get();
     if (boost::beast::websocket::is_upgrade(header)) return upgrade();
-    // The policy endpoints carry YAML documents, larger than any JSON command.
-    const std::size_t limit = header.target().starts_with("/v1/policy")
-                                  ? context_.limits.policy_bytes_max
-                                  : context_.limits.body_bytes_max;
+    // Policy uploads carry YAML documents, larger than any JSON command: for admins only.
+    const std::size_t limit = context_.handler.body_limit(
+        header.method_string(), header.target(), header[boost::beast::http::field::authorization]);
     if (const auto length = parser_->content_length(); length && *length > limit) {
       return on_read_error(boost::beast::http::error::body_limit);
     }

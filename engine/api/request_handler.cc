@@ -369,6 +369,18 @@ void RequestHandler::submit_metrics(IoThread& io, Respond respond) {
   submit(std::move(request), respond);
 }
 
+std::size_t RequestHandler::body_limit(std::string_view method, std::string_view target,
+                                       std::string_view authorization) const {
+  RouteMiss miss;
+  const auto route = match_route(method, target, miss, decode_limits_.max_id_length);
+  const bool upload = route && (route->endpoint == Endpoint::PutPolicy ||
+                                route->endpoint == Endpoint::ValidatePolicy);
+  if (!upload) return limits_.body_bytes_max;
+  if (!tokens_.enabled()) return limits_.policy_bytes_max;
+  const auto caller = tokens_.authenticate(authorization);
+  return caller && caller->role == Role::Admin ? limits_.policy_bytes_max : limits_.body_bytes_max;
+}
+
 std::variant<Principal, ApiResponse> RequestHandler::authorize_stream(
     std::string_view target, std::string_view authorization) {
   RouteMiss miss;

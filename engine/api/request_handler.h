@@ -53,6 +53,12 @@ class RequestHandler {
 
   const ServerLimits& limits() const { return limits_; }
 
+  // The largest body a request may send, from its header alone: policy_bytes_max for a policy
+  // upload or validation by an admin (anyone, with auth off), body_bytes_max for everything else,
+  // so that a caller who may not upload a policy cannot make the server hold one.
+  std::size_t body_limit(std::string_view method, std::string_view target,
+                         std::string_view authorization) const;
+
  private:
   std::optional<ApiResponse> admit(const Principal& caller, Role needed);
   // Hands a request to the core thread, or answers 503 when it cannot take it.

@@ -101,6 +101,27 @@ TEST_CASE("tokens and roles on HTTP") {
   CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());  // no sanitizer report either
 }
 
+TEST_CASE("only an admin may send a policy-sized body; others are refused at the header") {
+  ServerProcess server(e2e_spec(tokens_config() + "limits: {body_bytes_max: 1024}\n"));
+  client::HttpClient anonymous(server.endpoint());
+  client::HttpClient platform(server.endpoint(kPlatform));
+  client::HttpClient admin(server.endpoint(kAdmin));
+  const std::string policy = e2e_policy() + "# v2\n";
+  REQUIRE(policy.size() > 1024);
+  expect_error(anonymous.request("PUT", "/v1/policy", policy, "application/yaml"), 413,
+               "body_too_large", nullptr, "an anonymous policy-sized upload");
+  expect_error(platform.request("POST", "/v1/policy/validate", policy, "application/yaml"), 413,
+               "body_too_large", nullptr, "a platform's policy-sized validation");
+  // A small body still gets the answer its role deserves.
+  expect_error(platform.request("PUT", "/v1/policy", "version: 1\n", "application/yaml"), 403,
+               "forbidden", nullptr, "a platform's small upload");
+  auto validated = admin.request("POST", "/v1/policy/validate", policy, "application/yaml");
+  CHECK_MESSAGE(validated.status == 200, validated.body);
+  auto installed = admin.request("PUT", "/v1/policy", policy, "application/yaml");
+  CHECK_MESSAGE(installed.status == 200, installed.body);
+  CHECK_MESSAGE(server.stop(SIGTERM) == 0, server.log());
+}
+
 TEST_CASE("tokens and roles on the stream") {
   ServerProcess server(e2e_spec(tokens_config()));
   for (const std::string& token : {std::string(), std::string("not-a-token")}) {
