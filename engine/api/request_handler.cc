@@ -371,6 +371,8 @@ void RequestHandler::submit_metrics(IoThread& io, Respond respond) {
 
 std::size_t RequestHandler::body_limit(std::string_view method, std::string_view target,
                                        std::string_view authorization) const {
+  // Every request passes here: settle the common case without matching the route.
+  if (!target.starts_with("/v1/policy")) return limits_.body_bytes_max;
   RouteMiss miss;
   const auto route = match_route(method, target, miss, decode_limits_.max_id_length);
   const bool upload = route && (route->endpoint == Endpoint::PutPolicy ||

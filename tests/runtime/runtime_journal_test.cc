@@ -10,47 +10,12 @@
 
 #include "engine/runtime/runtime.h"
 #include "tests/journal/journal_fixture.h"
+#include "tests/runtime/recording_outbox.h"
 
 namespace sb::runtime {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Keeps completions and event batches, in the order the core thread pushed them.
-class Recorder : public Outbox {
- public:
-  void push(Completion&& c) override {
-    std::lock_guard lock(mutex_);
-    pending_.push_back(std::move(c));
-  }
-  void push(std::shared_ptr<const EventBatch> batch) override {
-    std::lock_guard lock(mutex_);
-    events_ += batch->events.size();
-  }
-  void notify() override {
-    std::vector<Completion> ready;
-    {
-      std::lock_guard lock(mutex_);
-      ready.swap(pending_);
-      ++notifies_;
-    }
-    for (Completion& c : ready) c.done(std::move(c.outcome));
-  }
-  std::size_t notifies() {
-    std::lock_guard lock(mutex_);
-    return notifies_;
-  }
-  std::size_t events() {
-    std::lock_guard lock(mutex_);
-    return events_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<Completion> pending_;
-  std::size_t notifies_ = 0;
-  std::size_t events_ = 0;
-};
 
 // A journal that holds each append until the test releases it, and records what it got. Used
 // only to watch the runtime's ordering; the file journal is tested on real files elsewhere.
@@ -114,7 +79,7 @@ Request request(std::variant<Command, Query> what, Outbox* outbox,
 
 TEST_CASE("no reply and no event leaves before the batch is in the journal") {
   core::Core core;
-  Recorder outbox;
+  RecordingOutbox outbox;
   GateJournal journal;
   Runtime runtime(core, {}, {&outbox});
   runtime.attach_journal(&journal, 41);
@@ -143,7 +108,7 @@ TEST_CASE("no reply and no event leaves before the batch is in the journal") {
 
 TEST_CASE("a policy without its source is refused, not journaled") {
   core::Core core;
-  Recorder outbox;
+  RecordingOutbox outbox;
   GateJournal journal;
   journal.open();
   Runtime runtime(core, {}, {&outbox});
@@ -173,7 +138,7 @@ TEST_CASE("a full disk stops the intake with journal_unavailable; reads go on; i
   auto disk = std::make_shared<FaultyDisk>();
   auto file = journal::test::open_journal(journal::test::options_for(dir), 1, disk);
   core::Core core;
-  Recorder outbox;
+  RecordingOutbox outbox;
   RuntimeOptions options;
   options.journal_retry = 5ms;
   Runtime runtime(core, options, {&outbox});

@@ -12,57 +12,13 @@
 #include <set>
 #include <thread>
 
+#include "tests/runtime/recording_outbox.h"
 #include "tests/support/core_harness.h"
 
 namespace sb::runtime {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Collects what the core thread pushes; the test thread waits on it.
-class RecordingOutbox : public Outbox {
- public:
-  void push(Completion&& c) override {
-    std::lock_guard lock(mutex_);
-    pending_.push_back(std::move(c));
-  }
-  void push(std::shared_ptr<const EventBatch> batch) override {
-    std::lock_guard lock(mutex_);
-    batches_.push_back(std::move(batch));
-  }
-  void notify() override {
-    std::vector<Completion> ready;
-    {
-      std::lock_guard lock(mutex_);
-      ready.swap(pending_);
-      ++notifies_;
-    }
-    for (Completion& c : ready) c.done(std::move(c.outcome));
-    changed_.notify_all();
-  }
-
-  template <typename Pred>
-  bool wait_for(Pred pred, std::chrono::milliseconds limit = 10s) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, limit, [&] { return pred(); });
-  }
-  std::vector<std::shared_ptr<const EventBatch>> batches() {
-    std::lock_guard lock(mutex_);
-    return batches_;
-  }
-  std::size_t notifies() {
-    std::lock_guard lock(mutex_);
-    return notifies_;
-  }
-
-  std::mutex mutex_;
-
- private:
-  std::condition_variable changed_;
-  std::vector<Completion> pending_;
-  std::vector<std::shared_ptr<const EventBatch>> batches_;
-  std::size_t notifies_ = 0;
-};
 
 std::shared_ptr<const Policy> test_policy() {
   return std::make_shared<const Policy>(test::basic_policy());
