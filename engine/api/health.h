@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 namespace sb::api {
 
@@ -12,6 +13,8 @@ struct Health {
   std::atomic<bool> journal_recovered{true};  // until there is a journal to recover
   std::atomic<bool> shutting_down{false};
   std::atomic<std::size_t> connections{0};  // open connections, counted by the server
+  std::atomic<std::size_t> stream_sessions{0};
+  std::atomic<std::uint64_t> slow_consumers{0};  // stream sessions closed for falling behind
 };
 
 }  // namespace sb::api

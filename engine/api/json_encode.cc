@@ -368,6 +368,17 @@ struct EventData {
     w.key("interaction_id").string(e.interaction_id).key("queue").string(e.queue);
     w.key("threshold_s").seconds(e.threshold);
   }
+  void operator()(const QueueServiceLevel& e) const {
+    w.key("queue").string(e.queue).key("below_target").boolean(e.below_target);
+    w.key("service_level").number(e.service_level).key("target").number(e.target);
+    w.key("window_s").seconds(e.window).key("samples").count(e.samples);
+  }
+  void operator()(const SentimentDrop& e) const {
+    w.key("interaction_id").string(e.interaction_id).key("queue").string_or_null(e.queue);
+    w.key("agent_id").string_or_null(e.agent_id).key("from").number(e.from);
+    w.key("to").number(e.to).key("threshold").number(e.threshold);
+    w.key("reason").string(e.reason);
+  }
   void operator()(const PolicyInstalled& e) const {
     w.key("version").count(e.version).key("requeued").integer(e.requeued);
   }
@@ -389,6 +400,10 @@ struct ScopeOf {
   }
   EventScope operator()(const AgentStateChanged& e) const { return {e.agent_id, {}, {}, false}; }
   EventScope operator()(const SlaBreach& e) const { return {{}, e.queue, {}, false}; }
+  EventScope operator()(const QueueServiceLevel& e) const { return {{}, e.queue, {}, false}; }
+  EventScope operator()(const SentimentDrop& e) const {
+    return {e.agent_id, e.queue, {}, false};
+  }
   EventScope operator()(const PolicyInstalled&) const { return {{}, {}, {}, true}; }
 };
 
@@ -400,6 +415,7 @@ std::string_view interaction_of(const EventBody& body) {
         if constexpr (std::is_same_v<E, OfferCreated>) {
           return e.interaction.id;
         } else if constexpr (std::is_same_v<E, AgentStateChanged> ||
+                             std::is_same_v<E, QueueServiceLevel> ||
                              std::is_same_v<E, PolicyInstalled>) {
           return {};
         } else {

@@ -23,6 +23,12 @@ class PolicyAdmin {
   ApiResponse current() const;
   ApiResponse history() const;
   policy::PolicyReloader::Totals totals() const { return reloader_.totals(); }
+  // The running policy's version and the sha256 of its source (for /metrics); none before one.
+  std::optional<std::pair<std::uint64_t, std::string>> running() const {
+    auto current = reloader_.current();
+    if (!current) return std::nullopt;
+    return std::pair{current->first, policy::sha256_hex(current->second)};
+  }
   void install(std::string yaml, Respond done);
   void validate(std::string yaml, Respond done);
 

@@ -186,6 +186,14 @@ ApiResponse RequestHandler::health(bool ready_check) const {
 void RequestHandler::handle(const HttpRequestView& request, IoThread& io, Respond respond) {
   RouteMiss miss;
   auto route = match_route(request.method, request.target, miss, decode_limits_.max_id_length);
+  const std::size_t route_index =
+      route ? static_cast<std::size_t>(route->endpoint) : route_labels().size() - 1;
+  respond = [&http = metrics_.http(), route_index, started = std::chrono::steady_clock::now(),
+             respond = std::move(respond)](ApiResponse r) {
+    http.observe(route_index, r.status,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    respond(std::move(r));
+  };
   if (!route) {
     if (miss.bad_path) {
       return respond(error_response(api_error(400, "bad_request",
@@ -277,7 +285,7 @@ void RequestHandler::handle(const HttpRequestView& request, IoThread& io, Respon
       return respond(error_response(
           api_error(400, "bad_request", "GET /v1/stream is a WebSocket: send an upgrade")));
     case Endpoint::Metrics:
-      return submit_metrics(io, std::move(respond));
+      return submit_metrics(std::move(respond));
     case Endpoint::Livez:
     case Endpoint::Readyz:
       break;
@@ -353,20 +361,23 @@ void RequestHandler::submit_query(runtime::Query query, std::string not_found, I
   submit(std::move(request), respond);
 }
 
-void RequestHandler::submit_metrics(IoThread& io, Respond respond) {
-  runtime::Request request;
-  request.what = runtime::Query{runtime::GetCounts{}};
-  request.outbox = &io;
-  request.done = [this, respond](runtime::Outcome&& outcome) {
-    const auto& counts = std::get<core::CoreCounts>(std::get<runtime::QueryResult>(outcome));
-    const auto reloads = policy_.totals();
-    ApiResponse r =
-        json_response(200, metrics_.render(counts, runtime_.stats(), health_.connections.load(),
-                                           {reloads.accepted, reloads.refused}));
-    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    respond(std::move(r));
-  };
-  submit(std::move(request), respond);
+void RequestHandler::submit_metrics(Respond respond) {
+  // The core's figures are its last report: a scrape never waits for, nor slows, the core.
+  metrics::Metrics::EngineFigures figures;
+  figures.runtime = runtime_.stats();
+  figures.core = runtime_.report();
+  figures.connections = health_.connections.load(std::memory_order_relaxed);
+  figures.stream_sessions = health_.stream_sessions.load(std::memory_order_relaxed);
+  figures.slow_consumers = health_.slow_consumers.load(std::memory_order_relaxed);
+  const auto reloads = policy_.totals();
+  figures.reloads = {reloads.accepted, reloads.refused};
+  if (auto running = policy_.running()) {
+    figures.policy_version = running->first;
+    figures.policy_sha256 = running->second;
+  }
+  ApiResponse r = json_response(200, metrics_.render(figures));
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  respond(std::move(r));
 }
 
 std::size_t RequestHandler::body_limit(std::string_view method, std::string_view target,

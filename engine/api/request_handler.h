@@ -52,6 +52,7 @@ class RequestHandler {
                              const std::function<void(Subscribe&&)>& subscribe);
 
   const ServerLimits& limits() const { return limits_; }
+  Health& health() { return health_; }
 
   // The largest body a request may send, from its header alone: policy_bytes_max for a policy
   // upload or validation by an admin (anyone, with auth off), body_bytes_max for everything else,
@@ -67,7 +68,7 @@ class RequestHandler {
   void submit_query(runtime::Query query, std::string not_found, IoThread& io, Respond respond);
   void handle_policy(const RouteMatch& route, const HttpRequestView& request, IoThread& io,
                      Respond respond);
-  void submit_metrics(IoThread& io, Respond respond);
+  void submit_metrics(Respond respond);
   ApiResponse health(bool ready_check) const;
 
   runtime::Runtime& runtime_;

@@ -106,6 +106,37 @@ std::optional<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
+const std::vector<std::string_view>& route_labels() {
+  // In Endpoint order: the label names the route's method and path template.
+  static const std::vector<std::string_view> labels{
+      "GET /livez",
+      "GET /readyz",
+      "GET /metrics",
+      "GET /v1/stream",
+      "PUT /v1/agents/{id}",
+      "POST /v1/agents/{id}/state",
+      "GET /v1/agents",
+      "GET /v1/agents/{id}",
+      "POST /v1/interactions",
+      "GET /v1/interactions/{id}",
+      "PATCH /v1/interactions/{id}",
+      "POST /v1/interactions/{id}/cancel",
+      "POST /v1/interactions/{id}/transfer",
+      "POST /v1/interactions/{id}/complete",
+      "POST /v1/offers/{id}/accept",
+      "POST /v1/offers/{id}/reject",
+      "GET /v1/queues",
+      "GET /v1/queues/{name}",
+      "GET /v1/customers/{id}/journey",
+      "GET /v1/policy",
+      "PUT /v1/policy",
+      "POST /v1/policy/validate",
+      "GET /v1/policy/history",
+      "unmatched",
+  };
+  return labels;
+}
+
 std::optional<RouteMatch> match_route(std::string_view method, std::string_view target,
                                       RouteMiss& miss, std::size_t max_id_length) {
   const std::string_view path = target.substr(0, target.find('?'));

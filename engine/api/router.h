@@ -49,6 +49,10 @@ struct RouteMiss {
   bool bad_path = false;    // malformed percent-encoding or an empty or oversized id
 };
 
+// The route labels of /metrics, by Endpoint value, then "unmatched" for requests that match
+// no route.
+const std::vector<std::string_view>& route_labels();
+
 // Matches `method` and the path of `target` (the query string is ignored).
 std::optional<RouteMatch> match_route(std::string_view method, std::string_view target,
                                       RouteMiss& miss, std::size_t max_id_length = 128);

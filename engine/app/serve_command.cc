@@ -116,6 +116,8 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
   std::unique_ptr<journal::FileJournal> journal;  // outlives the runtime
   runtime::RuntimeOptions runtime_options;
   runtime_options.inbound_max = config.inbound_queue_max;
+  runtime_options.report_interval =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config.metrics_report_interval);
   runtime_options.log = [](const std::string& m) { spdlog::warn("{}", m); };
   runtime::Runtime runtime(core, runtime_options, outboxes);
 
@@ -123,7 +125,7 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
                                   [&](SetPolicy c) { return runtime.call(std::move(c)); });
   const api::TokenTable tokens(config.tokens, config.rate_limit);
   api::PolicyAdmin admin(reloader, "api");
-  metrics::Metrics metrics;
+  metrics::Metrics metrics(api::route_labels());
   api::RequestHandler handler(runtime, tokens, config.decode, config.limits, health, admin,
                               metrics);
   for (auto& t : io) t->start();

@@ -253,6 +253,17 @@ std::variant<ServerConfig, std::vector<std::string>> load_server_config(std::str
                   }},
                  {"limits", [&](auto& n) { read_limits(r, n, c); }},
                  {"journal", [&](auto& n) { read_journal(r, n, c); }},
+                 {"metrics",
+                  [&](auto& n) {
+                    r.fields(n, "metrics",
+                             {{"report_interval", [&](auto& m) {
+                                 r.duration(m, "report_interval", c.metrics_report_interval);
+                                 if (c.metrics_report_interval < std::chrono::milliseconds(10) ||
+                                     c.metrics_report_interval > std::chrono::minutes(1)) {
+                                   r.error(m, "report_interval must be from 10ms to 1m");
+                                 }
+                               }}});
+                  }},
              });
   } catch (const YAML::Exception& e) {
     r.errors_.push_back(file + ":" + std::to_string(e.mark.line + 1) + ":" +

@@ -40,6 +40,8 @@ struct ServerConfig {
   std::size_t inbound_queue_max = 65'536;
   Duration policy_watch = std::chrono::seconds(1);  // 0: don't watch the policy file
   JournalConfig journal;
+  // How often the core publishes its figures for /metrics (metrics.report_interval).
+  Duration metrics_report_interval = std::chrono::seconds(1);
 };
 
 // The config, or every problem as "FILE:LINE:COLUMN: message".

@@ -6,14 +6,7 @@
 
 namespace sb {
 
-std::string_view command_name(const Command& command) {
-  static constexpr std::string_view kNames[] = {"agent.upsert",         "agent.state",
-                                                "interaction.create",   "interaction.update",
-                                                "interaction.cancel",   "interaction.transfer",
-                                                "interaction.complete", "offer.accept",
-                                                "offer.reject",         "policy.set"};
-  return kNames[command.index()];
-}
+std::string_view command_name(const Command& command) { return kCommandNames[command.index()]; }
 
 std::string_view event_type(const Event& event) {
   struct Namer {
@@ -55,6 +48,11 @@ std::string_view event_type(const Event& event) {
       return "switchboard.agent.state";
     }
     std::string_view operator()(const SlaBreach&) const { return "switchboard.sla.breach"; }
+    std::string_view operator()(const QueueServiceLevel& e) const {
+      return e.below_target ? "switchboard.queue.sla_below_target"
+                            : "switchboard.queue.sla_recovered";
+    }
+    std::string_view operator()(const SentimentDrop&) const { return "switchboard.sentiment.drop"; }
     std::string_view operator()(const PolicyInstalled&) const {
       return "switchboard.policy.reloaded";
     }
@@ -68,6 +66,7 @@ Core::Core(CoreLimits limits) : limits_(limits) {
   pools_.bind(&agents_);
   SB_CHECK(symbols_.intern("human") == kSymHuman);
   SB_CHECK(symbols_.intern("bot") == kSymBot);
+  resolved_ = symbols_.intern("resolved");
 }
 
 Result<Reply> Core::apply(const Command& command, Timestamp now, std::vector<Event>& events) {
@@ -78,6 +77,7 @@ Result<Reply> Core::apply(const Command& command, Timestamp now, std::vector<Eve
   } else {
     ++rejected_;
   }
+  stats_.command(command.index(), result.ok());
   return result;
 }
 
@@ -117,6 +117,7 @@ void Core::advance(Timestamp now, std::vector<Event>& events) {
     fire(t, events);
   }
   now_ = std::max(now_, now);
+  if (policy_) close_journeys();
   evict_ended();
 }
 
@@ -156,6 +157,7 @@ void Core::fire(const Timer& t, std::vector<Event>& events) {
       break;
     case TimerKind::HoldEnd:
       if (it.state == InteractionState::Queued && it.held_for != kNone) {
+        if (!it.held_named) ++stats_.queue(it.queue).preferred_agent_timeouts;
         leave_waiting(i);
         place(i, events, true);
       }

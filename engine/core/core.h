@@ -21,6 +21,7 @@
 
 #include "engine/common/symbol_table.h"
 #include "engine/core/agent_pools.h"
+#include "engine/core/core_stats.h"
 #include "engine/core/journey_store.h"
 #include "engine/core/linked_policy.h"
 #include "engine/core/queue_runtime.h"
@@ -100,6 +101,14 @@ class Core {
   std::optional<QueueView> queue(std::string_view name) const;
   std::vector<JourneyContact> journey(std::string_view customer_id) const;
   CoreCounts counts() const;
+  // What the core has measured (core_stats_snapshot.cc): O(queues x channels + agents + the
+  // waiting interactions), for a metrics publisher a few times a second at most.
+  StatsSnapshot stats() const;
+
+  // A monotonic clock in nanoseconds that times routing decisions for the decision-latency
+  // histogram. Only measurements read it: routing never does, so the core stays deterministic.
+  using Stopwatch = std::uint64_t (*)();
+  void set_stopwatch(Stopwatch stopwatch) { stopwatch_ = stopwatch; }
 
   // A fingerprint of the whole routing state, independent of symbol numbering and of memory.
   std::uint64_t state_hash() const;
@@ -228,6 +237,18 @@ class Core {
   Result<Reply> set_policy(const SetPolicy& c, std::vector<Event>& events);
   QueueIndex queue_runtime(Symbol name);
 
+  // core_observe.cc: measurements and the events that watch them
+  void observe_contact(Interaction& it, Contact& contact);
+  void observe_outcome(const Interaction& it, bool answered, Duration waited,
+                       std::vector<Event>& events);
+  void observe_offer(const Interaction& it, OfferResult result);
+  void observe_waiting(const Interaction& it, int delta);
+  void observe_answer_agent(const Interaction& it);
+  void observe_end(const Interaction& it);
+  void observe_sentiment(const Interaction& it, double before, std::vector<Event>& events);
+  void close_journeys();
+  Duration repeat_window() const;
+
   // core_views.cc
   InteractionSummary summary(const Interaction& it) const;
   std::vector<JourneyContact> journey_of(const Interaction& it) const;
@@ -262,6 +283,9 @@ class Core {
   std::size_t live_ = 0;
   std::uint64_t applied_ = 0;
   std::uint64_t rejected_ = 0;
+  CoreStats stats_;
+  Stopwatch stopwatch_ = nullptr;
+  Symbol resolved_ = kNoSymbol;  // the outcome that resolves a journey
 };
 
 }  // namespace sb::core

@@ -156,6 +156,7 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
         intent && intent->kind == AttrValue::Kind::String) {
       contact.intent = intent->sym;
     }
+    observe_contact(it, contact);
     it.journey_seq = journeys_.add_contact(it.customer, std::move(contact), now_);
   }
   enter_queue(i, queue, false);
@@ -220,8 +221,10 @@ Result<Reply> Core::update_interaction(const UpdateInteraction& c, std::vector<E
     return make_error(ErrorCode::LimitExceeded, "attributes",
                       "too many distinct attribute names and values");
   }
+  const double sentiment_before = it.sentiment;
   if (c.sentiment) it.sentiment = *c.sentiment;
   if (c.priority) it.priority = *c.priority;
+  if (c.sentiment) observe_sentiment(it, sentiment_before, events);
   if (c.attributes) {
     for (const auto& [key, value] : *c.attributes) {
       set_attr(it.attributes, symbols_.intern(key), AttrValue::of(value, symbols_));
@@ -266,6 +269,7 @@ Result<Reply> Core::cancel_interaction(const CancelInteraction& c, std::vector<E
       Interaction& w = interactions_[i];
       QueueRuntime& q = queue_runtimes_[w.queue];
       const Duration waited = now_ - w.queued_at;
+      observe_outcome(w, false, waited, events);
       ++q.abandoned;
       const std::int32_t pq = q.policy_index;
       if (pq >= 0 && waited <= policy_->queues[static_cast<std::size_t>(pq)].sla.answer_within) {
@@ -279,6 +283,7 @@ Result<Reply> Core::cancel_interaction(const CancelInteraction& c, std::vector<E
     }
     case InteractionState::Assigned: {
       const AgentIndex agent = it.agent;
+      stats_.cell(it.queue, it.channel).handle_time.observe(to_seconds(now_ - it.answered_at));
       release_slot(agent, it.channel_index);
       it.outcome = symbols_.intern(c.reason.empty() ? "cancelled" : c.reason);
       events.push_back(
@@ -339,6 +344,10 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
   Interaction& it = interactions_[i];
   QueueRuntime& from = queue_runtimes_[it.queue];
   ++from.transferred_out;
+  ++stats_.cell(it.queue, it.channel).transferred;
+  if (state == InteractionState::Assigned && agents_[from_agent].kind == AgentKind::Bot) {
+    ++stats_.channel(it.channel).bot_escalations;
+  }
   ++it.transfers;
   it.agent = kNone;
   it.offer = 0;
@@ -383,6 +392,9 @@ Result<Reply> Core::complete_interaction(const CompleteInteraction& c, std::vect
   if (it.state != InteractionState::Assigned) return wrong_state(it.state, "complete");
   it.outcome = symbols_.intern(c.outcome.empty() ? "resolved" : c.outcome);
   const Duration wrap_up = policy_->channels[it.channel_index].config.wrap_up;
+  QueueChannelCell& cell = stats_.cell(it.queue, it.channel);
+  cell.handle_time.observe(to_seconds(now_ - it.answered_at));
+  if (wrap_up.count() > 0) cell.wrap_up_time.observe(to_seconds(wrap_up));
   if (wrap_up.count() > 0) {
     it.state = InteractionState::WrapUp;
     ++it.epoch;
@@ -457,6 +469,9 @@ Result<Reply> Core::accept_offer(const AcceptOffer& c, std::vector<Event>& event
     ++q.answered_within_sla;
   }
   q.record_answer(now_);
+  observe_offer(it, OfferResult::Accepted);
+  observe_outcome(it, true, waited, events);
+  observe_answer_agent(it);
   if (Contact* contact = contact_of(it)) {
     contact->agent = it.agent;
     contact->answered_at = now_;
@@ -491,6 +506,9 @@ AgentIndex Core::withdraw_offer(InteractionIndex i, OfferEndReason reason,
   explanations_.erase(i);
   erase_value(agents_[a].offered, i);
   events.push_back(Event{now_, OfferEnded{it.offer, agents_[a].id, it.id, reason}});
+  observe_offer(it, reason == OfferEndReason::Rejected  ? OfferResult::Rejected
+                    : reason == OfferEndReason::Expired ? OfferResult::Expired
+                                                        : OfferResult::Withdrawn);
   it.agent = kNone;
   it.offer = 0;
   it.state = InteractionState::Queued;
@@ -510,6 +528,7 @@ void Core::end_offer(InteractionIndex i, OfferEndReason reason, std::vector<Even
     const std::uint32_t max_misses = policy_->source->offers.max_consecutive_misses;
     if (max_misses > 0 && agent.consecutive_misses >= max_misses &&
         agent.presence == Presence::Available) {
+      ++stats_.agents_set_away;
       set_presence(a, Presence::Away, symbols_.intern("missed_offers"), events);
       return;
     }
@@ -529,6 +548,7 @@ void Core::finish(InteractionIndex i, InteractionState state, std::vector<Event>
     contact->ended_at = now_;
     contact->outcome = it.outcome;
   }
+  observe_end(it);
   SB_CHECK(live_ > 0);
   --live_;
   ended_.push_back(i);

@@ -215,7 +215,9 @@ void Core::route(InteractionIndex i, std::vector<Event>& events) {
   if (it.state != InteractionState::Queued || it.held_for != kNone) return;
   const LinkedQueue& q =
       policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
+  const std::uint64_t started = stopwatch_ ? stopwatch_() : 0;
   const Top2 top = best_agents(it, q, it.step, MatchStrategy::Indexed);
+  if (stopwatch_) stats_.decision_time.observe(static_cast<double>(stopwatch_() - started) * 1e-9);
   if (!top.best) return;
   Explanation why;
   why.queue = symbols_.name(q.name);
@@ -250,6 +252,7 @@ void Core::fill_agent(AgentIndex a, std::vector<Event>& events) {
   const std::size_t channels = pools_.channels();
   while (agents_[a].presence == Presence::Available && has_free_slot(agents_[a])) {
     const Agent& agent = agents_[a];
+    const std::uint64_t started = stopwatch_ ? stopwatch_() : 0;
     InteractionIndex best = kNone;
     double best_queue_priority = 0, best_priority = 0;
     auto consider = [&](InteractionIndex i, double queue_priority) {
@@ -299,6 +302,9 @@ void Core::fill_agent(AgentIndex a, std::vector<Event>& events) {
         }
       }
     }
+    if (stopwatch_) {
+      stats_.decision_time.observe(static_cast<double>(stopwatch_() - started) * 1e-9);
+    }
     if (best == kNone) return;
     const Interaction& it = interactions_[best];
     const LinkedQueue& q =
@@ -320,6 +326,7 @@ void Core::offer(InteractionIndex i, AgentIndex a, Explanation explanation,
   Interaction& it = interactions_[i];
   SB_CHECK(it.state == InteractionState::Queued && !it.in_waiting_set && it.held_for == kNone);
   reserve_slot(a, it.channel_index);
+  observe_offer(it, OfferResult::Created);
   it.state = InteractionState::Offered;
   it.agent = a;
   it.offer = next_offer_++;

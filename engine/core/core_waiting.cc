@@ -67,7 +67,10 @@ std::int32_t Core::select_queue_slow(const Interaction& it, const EvalContext& c
 void Core::enter_queue(InteractionIndex i, std::int32_t policy_queue, bool keep_wait) {
   Interaction& it = interactions_[i];
   const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(policy_queue)];
-  if (it.queue != q.runtime) ++queue_runtimes_[q.runtime].entered;
+  if (it.queue != q.runtime) {
+    ++queue_runtimes_[q.runtime].entered;
+    ++stats_.cell(q.runtime, it.channel).entered;
+  }
   it.queue = q.runtime;
   if (!keep_wait) {
     it.queued_at = now_;
@@ -144,6 +147,7 @@ void Core::enqueue(InteractionIndex i, std::vector<Event>& events, bool announce
       .insert(WaitKey{it.order_key, it.queued_at.us, it.wait_seq, i});
   it.in_waiting_set = true;
   ++queue_runtimes_[it.queue].waiting;
+  observe_waiting(it, +1);
   ++it.epoch;
   schedule_wait_timers(i);
   check_sla(i, events);
@@ -198,12 +202,14 @@ void Core::leave_waiting(InteractionIndex i) {
     SB_CHECK(erased == 1);
     it.in_waiting_set = false;
     --queue_runtimes_[it.queue].waiting;
+    observe_waiting(it, -1);
   }
   if (it.held_for != kNone) {
     it.held_named = false;
     erase_value(agents_[it.held_for].held, i);
     it.held_for = kNone;
     --queue_runtimes_[it.queue].waiting;
+    observe_waiting(it, -1);
   }
 }
 
@@ -213,6 +219,7 @@ void Core::hold_for(InteractionIndex i, AgentIndex a, Duration wait, std::vector
   it.held_for = a;
   agents_[a].held.push_back(i);
   ++queue_runtimes_[it.queue].waiting;
+  observe_waiting(it, +1);
   ++it.epoch;
   timers_.schedule(now_ + wait, TimerKind::HoldEnd, i, it.epoch);
   check_sla(i, events);
@@ -227,6 +234,7 @@ void Core::overflow(InteractionIndex i, std::vector<Event>& events) {
   const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(from.policy_index)];
   SB_CHECK(q.overflow_to >= 0);
   ++from.overflowed;
+  ++stats_.cell(it.queue, it.channel).overflowed;
   leave_waiting(i);
   enter_queue(i, q.overflow_to, false);
   place(i, events, true);

@@ -27,6 +27,12 @@ struct Contact {
   Timestamp answered_at;  // .us == 0: not answered
   Timestamp ended_at;     // .us == 0: not ended
   float sentiment = 0;
+  // The journey this contact belongs to (same customer and intent, repeats within the repeat
+  // window): measurements only, never read by routing.
+  Timestamp journey_start;
+  std::uint16_t journey_contacts = 1;
+  std::uint16_t journey_switches = 0;
+  bool journey_human = false;  // a human agent answered one of its contacts
 };
 
 struct Customer {
@@ -53,6 +59,10 @@ class JourneyStore {
   // Appends a contact (dropping the oldest past the cap or the window); returns its seq.
   std::uint64_t add_contact(std::uint32_t slot, Contact contact, Timestamp now);
   Contact* find_contact(std::uint32_t slot, std::string_view customer_id, std::uint64_t seq);
+  // The live customer in `slot` (whoever it is now), or nullptr.
+  const Customer* in_slot(std::uint32_t slot) const {
+    return slot < slots_.size() && slots_[slot].live ? &slots_[slot] : nullptr;
+  }
 
   Duration lookback() const { return lookback_; }
   std::size_t customers() const { return index_.size(); }

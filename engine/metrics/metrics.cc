@@ -2,6 +2,8 @@
 
 #include <prometheus/text_serializer.h>
 
+#include "engine/metrics/core_families.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -12,13 +14,8 @@ void Metrics::Total::update(std::uint64_t now) {
   seen = now;
 }
 
-Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
-  auto& commands = prometheus::BuildCounter()
-                       .Name("switchboard_commands_total")
-                       .Help("Commands the routing core applied, by result")
-                       .Register(*registry_);
-  applied_.counter = &commands.Add({{"result", "applied"}});
-  rejected_.counter = &commands.Add({{"result", "rejected"}});
+Metrics::Metrics(std::vector<std::string_view> routes)
+    : registry_(std::make_shared<prometheus::Registry>()), http_(std::move(routes)) {
   queries_.counter = &prometheus::BuildCounter()
                           .Name("switchboard_queries_total")
                           .Help("Read queries the routing core answered")
@@ -72,28 +69,21 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   connections_ = gauge("switchboard_connections", "Open HTTP and WebSocket connections");
   journal_healthy_ = gauge("switchboard_journal_writable",
                            "1 while the journal takes commands, 0 while they are refused");
-  agents_ = gauge("switchboard_agents", "Agents known to the routing core");
-  customers_ = gauge("switchboard_customers", "Customers with a journey in memory");
-  timers_ = gauge("switchboard_timers", "Pending timers (offers, steps, wrap-ups, SLA)");
-  retained_ = gauge("switchboard_interactions_retained",
-                    "Ended interactions kept for idempotent retries and reads");
-  auto& live = prometheus::BuildGauge()
-                   .Name("switchboard_interactions")
-                   .Help("Live interactions, by state")
-                   .Register(*registry_);
-  waiting_ = &live.Add({{"state", "queued"}});
-  offered_ = &live.Add({{"state", "offered"}});
-  assigned_ = &live.Add({{"state", "assigned"}});
-  wrap_up_ = &live.Add({{"state", "wrap_up"}});
+  stream_sessions_ = gauge("switchboard_stream_sessions", "Open WebSocket stream sessions");
+  slow_consumers_.counter =
+      &prometheus::BuildCounter()
+           .Name("switchboard_stream_slow_consumers_total")
+           .Help("Stream sessions closed because they fell too far behind (1008)")
+           .Register(*registry_)
+           .Add({});
 }
 
-std::string Metrics::render(const core::CoreCounts& core, const runtime::RuntimeStats& runtime,
-                            std::size_t connections, Reloads reloads) {
+std::string Metrics::render(const EngineFigures& figures) {
+  const runtime::RuntimeStats& runtime = figures.runtime;
+  const Reloads reloads = figures.reloads;
   std::lock_guard lock(mutex_);
   reloads_accepted_.update(reloads.accepted);
   reloads_refused_.update(reloads.refused);
-  applied_.update(runtime.commands_applied);
-  rejected_.update(runtime.commands_rejected);
   queries_.update(runtime.queries);
   batches_.update(runtime.batches);
   events_.update(runtime.events);
@@ -116,16 +106,32 @@ std::string Metrics::render(const core::CoreCounts& core, const runtime::Runtime
     fsync_sum_seen_ = runtime.journal.fsync_sum_s;
   }
   inbound_->Set(static_cast<double>(runtime.inbound));
-  connections_->Set(static_cast<double>(connections));
-  agents_->Set(static_cast<double>(core.agents));
-  customers_->Set(static_cast<double>(core.customers));
-  timers_->Set(static_cast<double>(core.timers));
-  retained_->Set(static_cast<double>(core.retained_interactions));
-  waiting_->Set(static_cast<double>(core.waiting));
-  offered_->Set(static_cast<double>(core.offered));
-  assigned_->Set(static_cast<double>(core.assigned));
-  wrap_up_->Set(static_cast<double>(core.wrap_up));
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  connections_->Set(static_cast<double>(figures.connections));
+  stream_sessions_->Set(static_cast<double>(figures.stream_sessions));
+  slow_consumers_.update(figures.slow_consumers);
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  http_.append_families(families);
+  if (figures.core) {
+    for (auto& f : core_families(*figures.core)) families.push_back(std::move(f));
+  }
+  // Info metrics: their labels carry the value.
+  prometheus::MetricFamily build{"switchboard_build_info", "The running build (value 1)",
+                                 prometheus::MetricType::Gauge, {}};
+  prometheus::ClientMetric one;
+  one.gauge.value = 1;
+  one.label = {{"version", SB_VERSION}};
+  build.metric.push_back(one);
+  families.push_back(std::move(build));
+  if (figures.policy_version > 0) {
+    prometheus::MetricFamily policy{"switchboard_policy_info",
+                                    "The routing policy running now (value 1)",
+                                    prometheus::MetricType::Gauge, {}};
+    one.label = {{"sha256", figures.policy_sha256},
+                 {"version", std::to_string(figures.policy_version)}};
+    policy.metric.push_back(one);
+    families.push_back(std::move(policy));
+  }
+  return prometheus::TextSerializer().Serialize(families);
 }
 
 }  // namespace sb::metrics

@@ -1,8 +1,9 @@
 // The Prometheus view of the engine, rendered on each scrape of /metrics (prometheus-cpp's
 // registry and text serializer; served by our own Beast server, one port). The numbers come from
-// snapshots: the core's counts (asked of the core thread as a query), the runtime's counters and
-// the server's connection count. Thread contract: render() may be called from any thread;
-// scrapes are serialized by an internal mutex (they are rare).
+// snapshots: the core's report (published by the core thread every report interval, never
+// asked of it), the runtime's counters, the server's connection and stream figures, and the
+// HTTP request counters the I/O threads keep. Thread contract: render() and http() may be used
+// from any thread; scrapes are serialized by an internal mutex (they are rare).
 #pragma once
 
 #include <prometheus/counter.h>
@@ -16,22 +17,37 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine/core/core.h"
+#include "engine/metrics/http_metrics.h"
 #include "engine/runtime/runtime.h"
 
 namespace sb::metrics {
 
 class Metrics {
  public:
-  Metrics();
+  // `routes`: the HTTP route labels (the last for requests that match none).
+  explicit Metrics(std::vector<std::string_view> routes = {"unmatched"});
   // Policy reload attempts since start-up, by result.
   struct Reloads {
     std::uint64_t accepted = 0;
     std::uint64_t refused = 0;
   };
-  std::string render(const core::CoreCounts& core, const runtime::RuntimeStats& runtime,
-                     std::size_t connections, Reloads reloads);
+  // What the engine around the core reports at the time of a scrape.
+  struct EngineFigures {
+    runtime::RuntimeStats runtime;
+    std::shared_ptr<const runtime::CoreReport> core;  // null before the first report
+    std::size_t connections = 0;
+    std::size_t stream_sessions = 0;
+    std::uint64_t slow_consumers = 0;
+    Reloads reloads;
+    std::uint64_t policy_version = 0;  // 0: none installed
+    std::string policy_sha256;
+  };
+  std::string render(const EngineFigures& figures);
+  HttpMetrics& http() { return http_; }
 
  private:
   // Counters are fed totals: each scrape adds what grew since the last one.
@@ -43,7 +59,7 @@ class Metrics {
 
   std::mutex mutex_;
   std::shared_ptr<prometheus::Registry> registry_;
-  Total applied_, rejected_, queries_, batches_, events_, refused_;
+  Total queries_, batches_, events_, refused_;
   Total reloads_accepted_, reloads_refused_;
   Total refused_journal_, journal_failures_, snapshots_;
   prometheus::Histogram* fsync_ = nullptr;
@@ -52,14 +68,9 @@ class Metrics {
   prometheus::Gauge* journal_healthy_ = nullptr;
   prometheus::Gauge* inbound_ = nullptr;
   prometheus::Gauge* connections_ = nullptr;
-  prometheus::Gauge* agents_ = nullptr;
-  prometheus::Gauge* customers_ = nullptr;
-  prometheus::Gauge* timers_ = nullptr;
-  prometheus::Gauge* retained_ = nullptr;
-  prometheus::Gauge* waiting_ = nullptr;
-  prometheus::Gauge* offered_ = nullptr;
-  prometheus::Gauge* assigned_ = nullptr;
-  prometheus::Gauge* wrap_up_ = nullptr;
+  prometheus::Gauge* stream_sessions_ = nullptr;
+  Total slow_consumers_;
+  HttpMetrics http_;
 };
 
 }  // namespace sb::metrics

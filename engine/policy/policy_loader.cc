@@ -123,7 +123,7 @@ void load_limits(Loader& l, const YAML::Node& root, Policy& p) {
   }
   if (const YAML::Node n = root["journey"]) {
     if (l.is_map(n, "journey")) {
-      l.check_keys(n, {"max_contacts", "lookback", "max_customers"}, "journey");
+      l.check_keys(n, {"max_contacts", "lookback", "max_customers", "repeat_window"}, "journey");
       if (n["max_contacts"]) {
         if (auto v = l.integer(n["max_contacts"], "journey.max_contacts", 1, 1000)) {
           p.journey.max_contacts = static_cast<std::uint32_t>(*v);
@@ -140,6 +140,44 @@ void load_limits(Loader& l, const YAML::Node& root, Policy& p) {
       if (n["max_customers"]) {
         if (auto v = l.integer(n["max_customers"], "journey.max_customers", 1, 100'000'000)) {
           p.journey.max_customers = static_cast<std::uint32_t>(*v);
+        }
+      }
+      if (n["repeat_window"]) {
+        if (auto d = l.duration(n["repeat_window"], "journey.repeat_window")) {
+          if (d->count() == 0 || *d > p.journey.lookback)
+            l.error(n["repeat_window"],
+                    "journey.repeat_window must be longer than 0s and at most journey.lookback");
+          else
+            p.journey.repeat_window = *d;
+        }
+      }
+    }
+  }
+  if (const YAML::Node n = root["monitoring"]) {
+    if (l.is_map(n, "monitoring")) {
+      l.check_keys(n, {"service_level_window", "service_level_min_samples", "sentiment_drop"},
+                   "monitoring");
+      if (n["service_level_window"]) {
+        if (auto d = l.duration(n["service_level_window"], "monitoring.service_level_window")) {
+          if (*d < std::chrono::seconds(15) || *d > std::chrono::hours(24))
+            l.error(n["service_level_window"],
+                    "monitoring.service_level_window must be from 15s to 24h");
+          else
+            p.monitoring.service_level_window = *d;
+        }
+      }
+      if (n["service_level_min_samples"]) {
+        if (auto v = l.integer(n["service_level_min_samples"],
+                               "monitoring.service_level_min_samples", 1, 1'000'000)) {
+          p.monitoring.service_level_min_samples = static_cast<std::uint32_t>(*v);
+        }
+      }
+      if (n["sentiment_drop"]) {
+        if (auto v = l.number(n["sentiment_drop"], "monitoring.sentiment_drop")) {
+          if (*v <= 0 || *v > 2)
+            l.error(n["sentiment_drop"], "monitoring.sentiment_drop must be above 0 and at most 2");
+          else
+            p.monitoring.sentiment_drop = *v;
         }
       }
     }
@@ -449,7 +487,7 @@ LoadResult load_policy(std::string_view yaml, const std::string& file, std::uint
   }
   l.check_keys(root,
                {"version", "channels", "skills", "scoring", "wellbeing", "offers", "journey",
-                "queues", "tests"},
+                "monitoring", "queues", "tests"},
                "the policy");
   auto policy = std::make_shared<Policy>();
   Policy& p = *policy;

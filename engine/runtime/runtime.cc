@@ -16,6 +16,14 @@ struct Runtime::Inbound {
   moodycamel::BlockingConcurrentQueue<Request> queue;
 };
 
+namespace {
+std::uint64_t steady_ns() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+}  // namespace
+
 Timestamp system_now() {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
   return Timestamp{std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count()};
@@ -31,6 +39,7 @@ Runtime::Runtime(core::Core& core, RuntimeOptions options, std::vector<Outbox*> 
       last_now_(core.now()),
       next_sequence_(options_.first_sequence) {
   has_policy_.store(core_.policy() != nullptr, std::memory_order_release);
+  if (options_.time_decisions) core_.set_stopwatch(&steady_ns);
 }
 
 Runtime::~Runtime() { stop(); }
@@ -162,6 +171,13 @@ void Runtime::loop() {
       }
     }
     last_tick_us_.store(system_now().us, std::memory_order_relaxed);
+    if (options_.report_interval.count() > 0) {
+      const auto t = std::chrono::steady_clock::now();
+      if (t >= next_report_) {
+        next_report_ = t + options_.report_interval;
+        report_.store(std::make_shared<const CoreReport>(CoreReport{core_.counts(), core_.stats()}));
+      }
+    }
 
     // Stop once asked and nothing is left: what was accepted before stop() is still answered.
     if (n == 0 && stopping_.load() && inbound_size_.load() == 0) break;

@@ -44,6 +44,17 @@ struct RuntimeOptions {
   std::chrono::milliseconds journal_retry{250};
   // Where the core thread reports journal failures and recoveries; may be empty.
   std::function<void(const std::string&)> log;
+  // How often the core thread publishes its measurements for /metrics (0: never). Scrapes
+  // read the last publication and never wait for the core.
+  std::chrono::milliseconds report_interval{1000};
+  // Time routing decisions with the steady clock (the decision-latency histogram).
+  bool time_decisions = true;
+};
+
+// What the core thread publishes for /metrics: its counts and measurements at one instant.
+struct CoreReport {
+  core::CoreCounts counts;
+  StatsSnapshot stats;
 };
 
 // What the runtime's counters say; read with relaxed atomics, so approximate.
@@ -96,6 +107,9 @@ class Runtime {
   // Whether commands can be journaled now (true without a journal).
   bool journal_writable() const { return journal_ok_.load(std::memory_order_acquire); }
   RuntimeStats stats() const;
+  // The core's last published report (see RuntimeOptions::report_interval); null before the
+  // first. Lock-free for readers; never touches the core.
+  std::shared_ptr<const CoreReport> report() const { return report_.load(); }
   // After stop(): the core's state hash when the loop ended (what the journal's mark records).
   std::optional<std::uint64_t> final_state_hash() const;
 
@@ -145,6 +159,8 @@ class Runtime {
   std::atomic<std::uint64_t> refused_{0};
   std::atomic<std::uint64_t> refused_journal_{0};
   std::atomic<bool> has_final_hash_{false};
+  std::atomic<std::shared_ptr<const CoreReport>> report_;
+  std::chrono::steady_clock::time_point next_report_{};
   std::atomic<std::uint64_t> final_hash_{0};
 };
 

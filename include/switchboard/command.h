@@ -3,10 +3,12 @@
 // the core applies them in order. Safe from any thread: plain data.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -94,6 +96,11 @@ using Command = std::variant<UpsertAgent, SetAgentState, CreateInteraction, Upda
                              CancelInteraction, TransferInteraction, CompleteInteraction,
                              AcceptOffer, RejectOffer, SetPolicy>;
 
+// The names of the commands, in the variant's order (the op of the stream and the journal).
+inline constexpr std::array<std::string_view, std::variant_size_v<Command>> kCommandNames{
+    "agent.upsert",         "agent.state",  "interaction.create", "interaction.update",
+    "interaction.cancel",   "interaction.transfer", "interaction.complete", "offer.accept",
+    "offer.reject",         "policy.set"};
 std::string_view command_name(const Command& command);
 
 // What a successful command answers. For a create: the interaction's queue and state at

@@ -124,6 +124,28 @@ struct SlaBreach {
   Duration threshold{0};
 };
 
+// A queue's rolling service level fell below its target, or came back to it.
+struct QueueServiceLevel {
+  std::string queue;
+  bool below_target = false;
+  double service_level = 0;
+  double target = 0;
+  Duration window{0};
+  std::uint64_t samples = 0;  // answered + abandoned after the threshold, in the window
+};
+
+// A customer's sentiment fell to the queue's threshold or sharply, while they wait or are
+// being handled: a supervisor may want to step in.
+struct SentimentDrop {
+  std::string interaction_id;
+  std::string queue;
+  std::string agent_id;  // empty while it waits
+  double from = 0;
+  double to = 0;
+  double threshold = 0;
+  std::string reason;  // "below_threshold" or "sharp_drop"
+};
+
 struct PolicyInstalled {
   std::uint64_t version = 0;
   std::uint32_t requeued = 0;  // waiting interactions re-evaluated
@@ -131,7 +153,8 @@ struct PolicyInstalled {
 
 using EventBody = std::variant<OfferCreated, OfferEnded, InteractionQueued, InteractionAssigned,
                                InteractionAbandoned, InteractionEnded, InteractionTransferred,
-                               AgentStateChanged, SlaBreach, PolicyInstalled>;
+                               AgentStateChanged, SlaBreach, QueueServiceLevel, SentimentDrop,
+                               PolicyInstalled>;
 
 struct Event {
   Timestamp time;

@@ -87,6 +87,20 @@ struct JourneyPolicy {
   std::uint32_t max_contacts = 10;                  // per customer
   Duration lookback = std::chrono::hours(24 * 30);  // older contacts are forgotten
   std::uint32_t max_customers = 1'000'000;          // least recently seen are evicted
+  // A contact on the same intent within this long after the previous one ended (or while it
+  // is live) is a repeat: the journey goes on. Also how long a resolution waits to count as
+  // final (first-contact resolution). At most `lookback`.
+  Duration repeat_window = std::chrono::hours(72);
+};
+
+// What the core watches and announces on the stream (and measures for /metrics).
+struct MonitoringPolicy {
+  Duration service_level_window = std::chrono::minutes(15);  // the rolling service level
+  // A queue is announced below target only once this many outcomes are in the window.
+  std::uint32_t service_level_min_samples = 10;
+  // sentiment.drop: a fall of at least this much in one update (besides crossing the queue's
+  // sentiment threshold).
+  double sentiment_drop = 0.4;
 };
 
 struct Policy {
@@ -100,6 +114,7 @@ struct Policy {
   WellbeingPolicy wellbeing;
   OfferPolicy offers;
   JourneyPolicy journey;
+  MonitoringPolicy monitoring;
 };
 
 }  // namespace sb

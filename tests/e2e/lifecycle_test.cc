@@ -333,7 +333,7 @@ double sample(const std::string& text, const std::string& series) {
 }
 
 TEST_CASE("GET /metrics is Prometheus text with the core's and the runtime's numbers") {
-  ServerProcess server(e2e_spec());
+  ServerProcess server(e2e_spec("metrics: {report_interval: 50ms}\n"));
   Api api(server);
   for (int k = 0; k < 3; ++k) {
     REQUIRE(
@@ -342,14 +342,32 @@ TEST_CASE("GET /metrics is Prometheus text with the core's and the runtime's num
             .status == 202);
   }
   CHECK(api.create(R"({"id":"bad","channel":"fax","customer_id":"c"})").status == 422);
+  // The core publishes its figures every report interval: a scrape shows them soon after.
+  CHECK(eventually([&] {
+    auto r = api.http.request("GET", "/metrics");
+    return r.status == 200 &&
+           r.body.find("\nswitchboard_interactions{state=\"queued\"} 3") != std::string::npos;
+  }));
   auto r = api.http.request("GET", "/metrics");
   REQUIRE(r.status == 200);
   CHECK(r.header("Content-Type").starts_with("text/plain; version=0.0.4"));
   CHECK(sample(r.body, R"(switchboard_interactions{state="queued"})") == 3);
-  CHECK(sample(r.body, R"(switchboard_commands_total{result="applied"})") >= 4);  // policy + 3
-  CHECK(sample(r.body, R"(switchboard_commands_total{result="rejected"})") == 1);
+  CHECK(sample(r.body,
+               R"(switchboard_commands_total{command="interaction.create",result="applied"})") ==
+        3);
+  CHECK(sample(r.body,
+               R"(switchboard_commands_total{command="interaction.create",result="rejected"})") ==
+        1);
+  CHECK(sample(r.body, R"(switchboard_queue_waiting{channel="email",queue="billing"})") == 3);
+  CHECK(sample(r.body, R"(switchboard_queue_entered_total{channel="email",queue="billing"})") ==
+        3);
   CHECK(sample(r.body, "switchboard_connections") >= 1);
   CHECK(sample(r.body, R"(switchboard_policy_reloads_total{result="accepted"})") == 1);
+  CHECK(sample(r.body,
+               R"(switchboard_http_requests_total{code="202",route="POST /v1/interactions"})") ==
+        3);
+  CHECK(r.body.find("switchboard_build_info{version=") != std::string::npos);
+  CHECK(r.body.find("switchboard_policy_info{sha256=") != std::string::npos);
 }
 
 }  // namespace
