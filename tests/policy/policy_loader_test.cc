@@ -169,3 +169,40 @@ TEST_CASE("YAML syntax errors and wrong shapes") {
   auto unknown = load_policy("version: 1\nskils: []\n", "x.yaml");
   CHECK(has(unknown, "x.yaml:2:1: unknown key 'skils' in the policy (did you mean 'skills'?)"));
 }
+
+TEST_CASE("monitoring and the journey's repeat window: loaded, and checked with positions") {
+  const std::string base = R"(version: 1
+channels: {chat: {capacity: 3}}
+skills: [tech]
+queues:
+  - name: general
+    steps: [{agents: kind == 'human'}]
+)";
+  auto good = load_policy(base + R"(journey: {lookback: 10d, repeat_window: 2d}
+monitoring: {service_level_window: 30m, service_level_min_samples: 25, sentiment_drop: 0.3}
+)",
+                          "ok.yaml");
+  REQUIRE_MESSAGE(good.loaded.has_value(), messages(good).front());
+  const Policy& p = *good.loaded->policy;
+  CHECK(p.journey.repeat_window == 48h);
+  CHECK(p.monitoring.service_level_window == 30min);
+  CHECK(p.monitoring.service_level_min_samples == 25);
+  CHECK(p.monitoring.sentiment_drop == doctest::Approx(0.3));
+
+  auto defaults = load_policy(base, "d.yaml");
+  REQUIRE(defaults.loaded.has_value());
+  CHECK(defaults.loaded->policy->journey.repeat_window == 72h);
+  CHECK(defaults.loaded->policy->monitoring.service_level_window == 15min);
+
+  auto bad = load_policy(base + R"(journey: {lookback: 1d, repeat_window: 2d}
+monitoring: {service_level_window: 5s, service_level_min_samples: 0, sentiment_drop: -1, windw: 1}
+)",
+                         "bad.yaml");
+  CHECK_FALSE(bad.loaded.has_value());
+  CHECK(has(bad, "bad.yaml:7:40: journey.repeat_window must be longer than 0s and at most "
+                 "journey.lookback"));
+  CHECK(has(bad, "bad.yaml:8:37: monitoring.service_level_window must be from 15s to 24h"));
+  CHECK(has(bad, "bad.yaml:8:67: monitoring.service_level_min_samples"));
+  CHECK(has(bad, "bad.yaml:8:86: monitoring.sentiment_drop must be above 0 and at most 2"));
+  CHECK(has(bad, "unknown key 'windw' in monitoring"));
+}

@@ -215,5 +215,41 @@ TEST_CASE("timers fire on the clock alone, and the loop shows it is alive") {
   CHECK(runtime.last_tick().us > 0);
 }
 
+TEST_CASE("the core thread publishes its report for /metrics, which readers take without it") {
+  core::Core core;
+  RecordingOutbox outbox;
+  RuntimeOptions options;
+  options.report_interval = 10ms;
+  Runtime runtime(core, options, {&outbox});
+  runtime.start();
+  REQUIRE(runtime.call(SetPolicy{test_policy()}).ok());
+  for (int k = 0; k < 3; ++k) {
+    CreateInteraction c;
+    c.interaction_id = "r" + std::to_string(k);
+    c.channel = "chat";
+    REQUIRE(runtime.call(c).ok());
+  }
+  std::shared_ptr<const CoreReport> report;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    report = runtime.report();
+    if (report && report->counts.waiting == 3) break;
+    std::this_thread::sleep_for(1ms);
+  }
+  REQUIRE(report != nullptr);
+  CHECK(report->counts.waiting == 3);
+  CHECK(report->stats.commands_applied[2] == 3);  // interaction.create
+  bool found = false;
+  for (const QueueChannelStats& c : report->stats.queue_channels) {
+    if (c.queue == "general" && c.channel == "chat") {
+      found = true;
+      CHECK(c.waiting == 3);
+      CHECK(c.entered == 3);
+    }
+  }
+  CHECK(found);
+  runtime.stop();
+}
+
 }  // namespace
 }  // namespace sb::runtime
