@@ -21,6 +21,8 @@ int status_of(ErrorCode code) {
       return 422;
     case ErrorCode::NoPolicy:
     case ErrorCode::JournalUnavailable:
+    case ErrorCode::Overloaded:
+    case ErrorCode::ShuttingDown:
       return 503;
   }
   return 500;

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
+#include "engine/api/api_error.h"
 #include "engine/api/json_encode.h"
 #include "engine/runtime/runtime.h"
 
@@ -59,6 +60,12 @@ void PolicyAdmin::install(std::string yaml, Respond done) {
   boost::asio::post(admin_, [this, yaml = std::move(yaml), done = std::move(done)] {
     policy::ReloadRecord r =
         reloader_.reload(yaml, policy::ReloadTrigger::Api, runtime::system_now());
+    if (!r.accepted && r.engine_unavailable) {
+      // Nothing wrong with the policy: the engine could not take it now.
+      ApiResponse busy = error_response(from_core_error(*r.engine_unavailable));
+      busy.headers.emplace_back("Retry-After", "1");
+      return done(std::move(busy));
+    }
     if (!r.accepted) return done(invalid_policy(std::move(r.errors)));
     boost::json::object body{{"version", r.version}, {"sha256", r.sha256}, {"accepted", true}};
     done(json_response(200, boost::json::serialize(body)));

@@ -28,6 +28,10 @@ std::string_view to_string(ErrorCode code) {
       return "limit_exceeded";
     case ErrorCode::JournalUnavailable:
       return "journal_unavailable";
+    case ErrorCode::Overloaded:
+      return "overloaded";
+    case ErrorCode::ShuttingDown:
+      return "shutting_down";
   }
   return "unknown";
 }

@@ -76,6 +76,11 @@ ReloadRecord PolicyReloader::reload(std::string_view yaml, ReloadTrigger trigger
       std::lock_guard lock(mutex_);
       current_ = std::move(running);
     } else {
+      const ErrorCode code = installed.error().code;
+      if (code == ErrorCode::Overloaded || code == ErrorCode::ShuttingDown ||
+          code == ErrorCode::JournalUnavailable) {
+        record.engine_unavailable = installed.error();
+      }
       record.errors.push_back(source + ": the engine refused the policy: " +
                               installed.error().field + ": " + installed.error().message);
     }

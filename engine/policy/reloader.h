@@ -35,6 +35,9 @@ struct ReloadRecord {
   ReloadTrigger trigger = ReloadTrigger::Startup;
   bool accepted = false;
   std::vector<std::string> errors;  // FILE:LINE:COLUMN: message, failed tests, the core's refusal
+  // Set when a valid policy could not be handed to the core (overloaded, stopping, journal
+  // down): the policy is not at fault, so an API caller gets 503 and may retry.
+  std::optional<Error> engine_unavailable;
 };
 
 // A policy compiled and tested, but not installed: the policy, or every problem found

@@ -101,11 +101,11 @@ Result<Reply> Runtime::call(Command command) {
     case SubmitStatus::Accepted:
       return future.get();
     case SubmitStatus::Overloaded:
-      return make_error(ErrorCode::LimitExceeded, "", "the routing core's inbound queue is full");
+      return make_error(ErrorCode::Overloaded, "", "the routing core's inbound queue is full");
     case SubmitStatus::Stopped:
       break;
   }
-  return make_error(ErrorCode::InvalidState, "", "the routing core is stopped");
+  return make_error(ErrorCode::ShuttingDown, "", "the routing core is stopped");
 }
 
 RuntimeStats Runtime::stats() const {

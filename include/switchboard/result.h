@@ -22,6 +22,8 @@ enum class ErrorCode {
   NoPolicy,            // no routing policy is installed yet
   LimitExceeded,       // a per-field or per-entity limit
   JournalUnavailable,  // the command could not be made durable; nothing changed (retry later)
+  Overloaded,          // the routing core could not take the command now (retry later)
+  ShuttingDown,        // the routing core has stopped
 };
 
 std::string_view to_string(ErrorCode code);

@@ -77,6 +77,7 @@ TEST_CASE("a bad reload changes nothing, says why, and the old policy keeps runn
   CHECK_FALSE(refused.accepted);
   REQUIRE(refused.errors.size() == 1);
   CHECK(refused.errors[0].find("the engine refused the policy") != std::string::npos);
+  CHECK_FALSE(refused.engine_unavailable.has_value());  // the policy's fault: 422 for the API
 
   CHECK(e.core.policy()->version == 1);
   CHECK(e.reloader.current()->first == 1);
@@ -101,4 +102,18 @@ TEST_CASE("history is bounded") {
   CHECK(history.front().version == 3);
   CHECK(history.back().version == 5);
   CHECK(core.policy()->version == 5);
+}
+
+TEST_CASE("a valid policy the engine cannot take now is marked unavailable, not invalid") {
+  for (ErrorCode code :
+       {ErrorCode::Overloaded, ErrorCode::ShuttingDown, ErrorCode::JournalUnavailable}) {
+    PolicyReloader reloader("p.yaml", [&](SetPolicy) -> Result<Reply> {
+      return make_error(code, "", "not now");
+    });
+    const ReloadRecord r = reloader.reload(kBillingAndGeneral, ReloadTrigger::Api, kNow);
+    CHECK_FALSE(r.accepted);
+    REQUIRE(r.engine_unavailable.has_value());
+    CHECK(r.engine_unavailable->code == code);
+    CHECK_FALSE(reloader.current().has_value());
+  }
 }
