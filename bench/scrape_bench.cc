@@ -35,19 +35,26 @@ std::uint64_t steady_ns() {
 }
 
 enum class Mode { Bare, Timed, Scraped };
-const char* name(Mode m) { return m == Mode::Bare ? "bare" : m == Mode::Timed ? "timed" : "scraped"; }
+const char* name(Mode m) {
+  return m == Mode::Bare ? "bare" : m == Mode::Timed ? "timed" : "scraped";
+}
 
 // Renders each report it is handed on its own thread, like the I/O thread that answers a scrape.
 class Scraper {
  public:
   Scraper() : thread_([this] { loop(); }) {}
-  ~Scraper() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
+  ~Scraper() { finish(); }
+  // Renders what is still pending, stops the thread; the size of the last page rendered.
+  std::size_t finish() {
+    if (thread_.joinable()) {
+      {
+        std::lock_guard lock(mutex_);
+        stop_ = true;
+      }
+      wake_.notify_one();
+      thread_.join();
     }
-    wake_.notify_one();
-    thread_.join();
+    return bytes_.load();
   }
   void hand(std::shared_ptr<const runtime::CoreReport> report) {
     {
@@ -56,8 +63,6 @@ class Scraper {
     }
     wake_.notify_one();
   }
-  std::size_t rendered() const { return rendered_.load(); }
-  std::size_t bytes() const { return bytes_.load(); }
 
  private:
   void loop() {
@@ -73,14 +78,12 @@ class Scraper {
       metrics::Metrics::EngineFigures figures;
       figures.core = std::move(report);
       bytes_ = metrics.render(figures).size();
-      ++rendered_;
     }
   }
   std::mutex mutex_;
   std::condition_variable wake_;
   std::shared_ptr<const runtime::CoreReport> pending_;
   bool stop_ = false;
-  std::atomic<std::size_t> rendered_{0};
   std::atomic<std::size_t> bytes_{0};
   std::thread thread_;
 };
@@ -96,6 +99,7 @@ struct Options {
 struct Run {
   double commands_per_s = 0;
   std::size_t reports = 0;
+  double report_s = 0;  // on the core's thread, building the reports
 };
 
 Run replay(const CommandLog& setup, const CommandLog& log, Mode mode, int interval_ms,
@@ -119,14 +123,17 @@ Run replay(const CommandLog& setup, const CommandLog& log, Mode mode, int interv
     // The runtime looks at the clock once per batch (up to 512 commands); so does this loop.
     if (scraper && k % 256 == 0 && Clock::now() >= next_report) {
       next_report += interval;
-      scraper->hand(std::make_shared<const runtime::CoreReport>(
-          runtime::CoreReport{core.counts(), core.stats()}));
+      const auto t0 = Clock::now();
+      auto report = std::make_shared<const runtime::CoreReport>(
+          runtime::CoreReport{core.counts(), core.stats()});
+      run.report_s += std::chrono::duration<double>(Clock::now() - t0).count();
+      scraper->hand(std::move(report));
       ++run.reports;
     }
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   run.commands_per_s = static_cast<double>(log.size()) / elapsed;
-  if (scraper) report_bytes = scraper->bytes();
+  if (scraper) report_bytes = scraper->finish();
   return run;
 }
 
@@ -148,12 +155,18 @@ int run(const Options& o) {
   }
   std::vector<double> bare, timed, scraped;
   std::size_t reports = 0, report_bytes = 0;
+  double report_s = 0;
   for (std::size_t round = 0; round < o.rounds; ++round) {
     for (Mode mode : {Mode::Bare, Mode::Timed, Mode::Scraped}) {
       const Run r = replay(setup, log, mode, o.interval_ms, report_bytes);
-      (mode == Mode::Bare ? bare : mode == Mode::Timed ? timed : scraped)
+      (mode == Mode::Bare    ? bare
+       : mode == Mode::Timed ? timed
+                             : scraped)
           .push_back(r.commands_per_s);
-      if (mode == Mode::Scraped) reports += r.reports;
+      if (mode == Mode::Scraped) {
+        reports += r.reports;
+        report_s += r.report_s;
+      }
       std::fprintf(stderr, "scrape_bench: round %zu %-7s %.0f commands/s\n", round + 1, name(mode),
                    r.commands_per_s);
     }
@@ -165,8 +178,11 @@ int run(const Options& o) {
   std::printf("%-8s %14.0f %10.3f\n", "bare", b, 1.0);
   std::printf("%-8s %14.0f %10.3f\n", "timed", t, t / b);
   std::printf("%-8s %14.0f %10.3f\n", "scraped", s, s / b);
-  std::printf("reports built: %zu (%.1f per scraped run), last page %zu bytes\n", reports,
-              static_cast<double>(reports) / static_cast<double>(o.rounds), report_bytes);
+  std::printf(
+      "reports built: %zu (%.1f per scraped run), %.2f ms each on the core's thread; "
+      "last page %zu bytes\n",
+      reports, static_cast<double>(reports) / static_cast<double>(o.rounds),
+      reports > 0 ? report_s * 1e3 / static_cast<double>(reports) : 0.0, report_bytes);
   return 0;
 }
 
@@ -178,7 +194,8 @@ int main(int argc, char** argv) {
   CLI::App app{"scrape_bench: what decision timing and /metrics scrapes cost the routing core"};
   app.add_option("--agents", o.agents, "agents in the scenario")->check(CLI::Range(1, 200'000));
   app.add_option("--commands", o.commands, "commands replayed per run");
-  app.add_option("--rounds", o.rounds, "rounds of (bare, timed, scraped)")->check(CLI::Range(1, 50));
+  app.add_option("--rounds", o.rounds, "rounds of (bare, timed, scraped)")
+      ->check(CLI::Range(1, 50));
   app.add_option("--seed", o.seed, "seed of the scenario");
   app.add_option("--interval-ms", o.interval_ms, "one report and render every this many ms")
       ->check(CLI::Range(1, 60'000));

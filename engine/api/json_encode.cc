@@ -401,9 +401,7 @@ struct ScopeOf {
   EventScope operator()(const AgentStateChanged& e) const { return {e.agent_id, {}, {}, false}; }
   EventScope operator()(const SlaBreach& e) const { return {{}, e.queue, {}, false}; }
   EventScope operator()(const QueueServiceLevel& e) const { return {{}, e.queue, {}, false}; }
-  EventScope operator()(const SentimentDrop& e) const {
-    return {e.agent_id, e.queue, {}, false};
-  }
+  EventScope operator()(const SentimentDrop& e) const { return {e.agent_id, e.queue, {}, false}; }
   EventScope operator()(const PolicyInstalled&) const { return {{}, {}, {}, true}; }
 };
 

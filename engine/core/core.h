@@ -286,6 +286,10 @@ class Core {
   CoreStats stats_;
   Stopwatch stopwatch_ = nullptr;
   Symbol resolved_ = kNoSymbol;  // the outcome that resolves a journey
+  // stats(): agents eligible per queue, recounted at most every kEligibleRefresh.
+  static constexpr Duration kEligibleRefresh = std::chrono::seconds(10);
+  mutable std::vector<std::uint32_t> eligible_cache_;
+  mutable Timestamp eligible_at_;
 };
 
 }  // namespace sb::core

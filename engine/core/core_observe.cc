@@ -25,8 +25,8 @@ void Core::observe_contact(Interaction& it, Contact& contact) {
     ChannelCell& channel = stats_.channel(it.channel);
     ++channel.repeat_contacts;
     contact.journey_start = k->journey_start;
-    contact.journey_contacts = static_cast<std::uint16_t>(
-        std::min<std::uint32_t>(k->journey_contacts + 1u, 0xFFFFu));
+    contact.journey_contacts =
+        static_cast<std::uint16_t>(std::min<std::uint32_t>(k->journey_contacts + 1u, 0xFFFFu));
     contact.journey_switches = k->journey_switches;
     contact.journey_human = k->journey_human;
     if (k->channel != it.channel) {
@@ -103,8 +103,8 @@ void Core::observe_answer_agent(const Interaction& it) {
 void Core::observe_end(const Interaction& it) {
   stats_.channel(it.channel).transfers_per_interaction.observe(it.transfers);
   if (it.customer != kNone && it.journey_seq != 0) {
-    stats_.pending_closes.push_back(PendingClose{now_ + repeat_window(), it.customer,
-                                                 it.journey_seq});
+    stats_.pending_closes.push_back(
+        PendingClose{now_ + repeat_window(), it.customer, it.journey_seq});
   }
 }
 
@@ -122,10 +122,9 @@ void Core::observe_sentiment(const Interaction& it, double before, std::vector<E
   if (reason == nullptr) return;
   const bool with_agent =
       it.state == InteractionState::Offered || it.state == InteractionState::Assigned;
-  events.push_back(Event{
-      now_, SentimentDrop{it.id, symbols_.name(queue_runtimes_[it.queue].name),
-                          with_agent ? agents_[it.agent].id : std::string(), before, it.sentiment,
-                          threshold, reason}});
+  events.push_back(Event{now_, SentimentDrop{it.id, symbols_.name(queue_runtimes_[it.queue].name),
+                                             with_agent ? agents_[it.agent].id : std::string(),
+                                             before, it.sentiment, threshold, reason}});
 }
 
 void Core::close_journeys() {

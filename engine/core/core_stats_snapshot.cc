@@ -19,8 +19,8 @@ AgentBucket bucket_of(const Agent& agent, const ChannelSlots& slots) {
 StatsSnapshot Core::stats() const {
   StatsSnapshot s;
   s.at = now_;
-  const Duration window =
-      policy_ ? policy_->source->monitoring.service_level_window : MonitoringPolicy{}.service_level_window;
+  const Duration window = policy_ ? policy_->source->monitoring.service_level_window
+                                  : MonitoringPolicy{}.service_level_window;
   s.service_level_window = window;
 
   // The oldest waiting interaction of each (queue, channel), and of each queue.
@@ -41,7 +41,8 @@ StatsSnapshot Core::stats() const {
           auto [at, added] = oldest_by_cell.try_emplace(cell, it.queued_at);
           if (!added) at->second = std::min(at->second, it.queued_at);
           Oldest& h = head[lq.runtime];
-          if (h.interaction == kNone || it.queued_at < h.queued_at) h = {it.queued_at, key.interaction};
+          if (h.interaction == kNone || it.queued_at < h.queued_at)
+            h = {it.queued_at, key.interaction};
         }
       }
     }
@@ -68,12 +69,17 @@ StatsSnapshot Core::stats() const {
     const RollingWindow::Totals totals = c.window.totals(now_, window);
     out.service_level = RollingWindow::service_level(totals);
     if (totals.answered > 0) {
-      out.average_speed_of_answer_s =
-          totals.wait_answered_s / static_cast<double>(totals.answered);
+      out.average_speed_of_answer_s = totals.wait_answered_s / static_cast<double>(totals.answered);
     }
     s.queue_channels.push_back(std::move(out));
   }
 
+  const bool refresh_eligible =
+      eligible_cache_.size() != queue_runtimes_.size() || now_ - eligible_at_ >= kEligibleRefresh;
+  if (refresh_eligible) {
+    eligible_cache_.assign(queue_runtimes_.size(), 0);
+    eligible_at_ = now_;
+  }
   for (QueueIndex qi = 0; qi < queue_runtimes_.size(); ++qi) {
     const QueueRuntime& q = queue_runtimes_[qi];
     QueueStats out;
@@ -92,21 +98,28 @@ StatsSnapshot Core::stats() const {
       const LinkedQueue& lq = policy_->queues[static_cast<std::size_t>(q.policy_index)];
       out.sla_target = lq.sla.target;
       out.sla_threshold = lq.sla.answer_within;
-      if (head[qi].interaction != kNone) {
-        const Interaction& it = interactions_[head[qi].interaction];
-        for (AgentIndex a = 0; a < agents_.size(); ++a) {
-          const Agent& agent = agents_[a];
-          if (agent.presence == Presence::Offline || agent.presence == Presence::Away) continue;
-          if (agent.slots[it.channel_index].capacity == 0) continue;
-          if (eligible_any_step(agent, a, it, lq)) ++out.agents_eligible;
-        }
-      } else {
-        for (std::uint32_t ch = 0; ch < policy_->channels.size(); ++ch) {
-          for (const AgentClass& cls : pools_.pool(pools_.pool_id(lq.pool_group, ch)).classes) {
-            out.agents_eligible += cls.count;
+      // Counting eligible agents evaluates every agent against the head of the queue: the
+      // count is refreshed at most every kEligibleRefresh of core time and reused meanwhile.
+      if (refresh_eligible) {
+        std::uint32_t eligible = 0;
+        if (head[qi].interaction != kNone) {
+          const Interaction& it = interactions_[head[qi].interaction];
+          for (AgentIndex a = 0; a < agents_.size(); ++a) {
+            const Agent& agent = agents_[a];
+            if (agent.presence == Presence::Offline || agent.presence == Presence::Away) continue;
+            if (agent.slots[it.channel_index].capacity == 0) continue;
+            if (eligible_any_step(agent, a, it, lq)) ++eligible;
+          }
+        } else {
+          for (std::uint32_t ch = 0; ch < policy_->channels.size(); ++ch) {
+            for (const AgentClass& cls : pools_.pool(pools_.pool_id(lq.pool_group, ch)).classes) {
+              eligible += cls.count;
+            }
           }
         }
+        eligible_cache_[qi] = eligible;
       }
+      out.agents_eligible = eligible_cache_[qi];
     }
     s.queues.push_back(std::move(out));
   }
@@ -129,11 +142,12 @@ StatsSnapshot Core::stats() const {
         ++out.agents[static_cast<std::size_t>(bucket_of(agent, agent.slots[ch]))];
       }
       const auto& a = out.agents;
-      const std::uint32_t staffed =
-          a[static_cast<std::size_t>(AgentBucket::Available)] +
-          a[static_cast<std::size_t>(AgentBucket::Busy)] + a[static_cast<std::size_t>(AgentBucket::WrapUp)];
+      const std::uint32_t staffed = a[static_cast<std::size_t>(AgentBucket::Available)] +
+                                    a[static_cast<std::size_t>(AgentBucket::Busy)] +
+                                    a[static_cast<std::size_t>(AgentBucket::WrapUp)];
       if (staffed > 0) {
-        out.occupancy = static_cast<double>(a[static_cast<std::size_t>(AgentBucket::Busy)]) / staffed;
+        out.occupancy =
+            static_cast<double>(a[static_cast<std::size_t>(AgentBucket::Busy)]) / staffed;
       }
     }
   }

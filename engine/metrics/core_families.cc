@@ -1,5 +1,7 @@
 #include "engine/metrics/core_families.h"
 
+#include <deque>
+#include <iterator>
 #include <limits>
 #include <string>
 
@@ -13,16 +15,20 @@ using prometheus::MetricFamily;
 using prometheus::MetricType;
 using Labels = std::vector<ClientMetric::Label>;
 
+// Families are filled after they are created, so they live in a deque: references to them
+// stay valid while more are added.
 class Families {
  public:
   MetricFamily& family(const char* name, const char* help, MetricType type) {
     out_.push_back(MetricFamily{name, help, type, {}});
     return out_.back();
   }
-  std::vector<MetricFamily> take() { return std::move(out_); }
+  std::vector<MetricFamily> take() {
+    return {std::make_move_iterator(out_.begin()), std::make_move_iterator(out_.end())};
+  }
 
  private:
-  std::vector<MetricFamily> out_;
+  std::deque<MetricFamily> out_;
 };
 
 void gauge(MetricFamily& f, Labels labels, double value) {
@@ -55,24 +61,24 @@ void histogram(MetricFamily& f, Labels labels, const HistogramData& h) {
 }
 
 void queue_channel_families(Families& out, const StatsSnapshot& s) {
-  auto& waiting = out.family("switchboard_queue_waiting",
-                             "Interactions waiting in the queue now", MetricType::Gauge);
+  auto& waiting = out.family("switchboard_queue_waiting", "Interactions waiting in the queue now",
+                             MetricType::Gauge);
   auto& oldest = out.family("switchboard_queue_oldest_wait_seconds",
                             "Wait of the longest-waiting interaction now", MetricType::Gauge);
   auto& entered = out.family("switchboard_queue_entered_total",
                              "Interactions that entered the queue", MetricType::Counter);
-  auto& answered = out.family("switchboard_queue_answered_total",
-                              "Interactions answered (offer accepted) from the queue",
-                              MetricType::Counter);
-  auto& abandoned = out.family("switchboard_queue_abandoned_total",
-                               "Interactions the customer abandoned while they waited",
-                               MetricType::Counter);
-  auto& transferred = out.family("switchboard_queue_transferred_total",
-                                 "Interactions transferred away from the queue",
-                                 MetricType::Counter);
-  auto& overflowed = out.family("switchboard_queue_overflowed_total",
-                                "Interactions moved on to the queue's overflow",
-                                MetricType::Counter);
+  auto& answered =
+      out.family("switchboard_queue_answered_total",
+                 "Interactions answered (offer accepted) from the queue", MetricType::Counter);
+  auto& abandoned =
+      out.family("switchboard_queue_abandoned_total",
+                 "Interactions the customer abandoned while they waited", MetricType::Counter);
+  auto& transferred =
+      out.family("switchboard_queue_transferred_total",
+                 "Interactions transferred away from the queue", MetricType::Counter);
+  auto& overflowed =
+      out.family("switchboard_queue_overflowed_total",
+                 "Interactions moved on to the queue's overflow", MetricType::Counter);
   auto& wait = out.family("switchboard_queue_wait_seconds",
                           "Wait in the queue, of answered and of abandoned interactions",
                           MetricType::Histogram);
@@ -80,14 +86,14 @@ void queue_channel_families(Families& out, const StatsSnapshot& s) {
                            "Answered within the threshold / (answered + abandoned after it), "
                            "over the rolling window",
                            MetricType::Gauge);
-  auto& asa = out.family("switchboard_queue_average_speed_of_answer_seconds",
-                         "Mean wait of the interactions answered in the rolling window",
-                         MetricType::Gauge);
-  auto& handle = out.family("switchboard_handle_time_seconds",
-                            "Handle time: offer accepted to completion (or hang-up)",
-                            MetricType::Histogram);
-  auto& wrap_up = out.family("switchboard_wrap_up_time_seconds",
-                             "Wrap-up time after completion", MetricType::Histogram);
+  auto& asa =
+      out.family("switchboard_queue_average_speed_of_answer_seconds",
+                 "Mean wait of the interactions answered in the rolling window", MetricType::Gauge);
+  auto& handle =
+      out.family("switchboard_handle_time_seconds",
+                 "Handle time: offer accepted to completion (or hang-up)", MetricType::Histogram);
+  auto& wrap_up = out.family("switchboard_wrap_up_time_seconds", "Wrap-up time after completion",
+                             MetricType::Histogram);
   for (const QueueChannelStats& c : s.queue_channels) {
     const Labels labels{{"channel", c.channel}, {"queue", c.queue}};
     gauge(waiting, labels, c.waiting);
@@ -97,14 +103,20 @@ void queue_channel_families(Families& out, const StatsSnapshot& s) {
     counter(abandoned, labels, static_cast<double>(c.abandoned));
     counter(transferred, labels, static_cast<double>(c.transferred));
     counter(overflowed, labels, static_cast<double>(c.overflowed));
-    histogram(wait, {{"channel", c.channel}, {"outcome", "answered"}, {"queue", c.queue}},
-              c.wait_answered);
-    histogram(wait, {{"channel", c.channel}, {"outcome", "abandoned"}, {"queue", c.queue}},
-              c.wait_abandoned);
+    // A histogram's series appear with its first observation: a queue on a channel without
+    // wrap-up, or that never lost a customer, does not carry empty buckets on every scrape.
+    if (c.wait_answered.count > 0) {
+      histogram(wait, {{"channel", c.channel}, {"outcome", "answered"}, {"queue", c.queue}},
+                c.wait_answered);
+    }
+    if (c.wait_abandoned.count > 0) {
+      histogram(wait, {{"channel", c.channel}, {"outcome", "abandoned"}, {"queue", c.queue}},
+                c.wait_abandoned);
+    }
     if (c.service_level) gauge(level, labels, *c.service_level);
     if (c.average_speed_of_answer_s) gauge(asa, labels, *c.average_speed_of_answer_s);
-    histogram(handle, labels, c.handle_time);
-    histogram(wrap_up, labels, c.wrap_up_time);
+    if (c.handle_time.count > 0) histogram(handle, labels, c.handle_time);
+    if (c.wrap_up_time.count > 0) histogram(wrap_up, labels, c.wrap_up_time);
   }
 }
 
@@ -122,12 +134,12 @@ void queue_families(Families& out, const StatsSnapshot& s) {
                               "Logged-in agents who may take the interaction at the head of "
                               "the queue (with nothing waiting: free agents for a new arrival)",
                               MetricType::Gauge);
-  auto& timeouts = out.family("switchboard_preferred_agent_timeouts_total",
-                              "Preferred-agent waits that ended without that agent",
-                              MetricType::Counter);
-  auto& breaches = out.family("switchboard_sla_breaches_total",
-                              "Interactions that waited past the queue's threshold",
-                              MetricType::Counter);
+  auto& timeouts =
+      out.family("switchboard_preferred_agent_timeouts_total",
+                 "Preferred-agent waits that ended without that agent", MetricType::Counter);
+  auto& breaches =
+      out.family("switchboard_sla_breaches_total",
+                 "Interactions that waited past the queue's threshold", MetricType::Counter);
   for (const QueueStats& q : s.queues) {
     const Labels labels{{"queue", q.name}};
     if (q.active) {
@@ -143,13 +155,13 @@ void queue_families(Families& out, const StatsSnapshot& s) {
 }
 
 void channel_families(Families& out, const StatsSnapshot& s) {
-  auto& agents = out.family("switchboard_agents",
-                            "Agents who take the channel, by state", MetricType::Gauge);
-  auto& occupancy = out.family("switchboard_agent_occupancy",
-                               "Busy / (available + busy + wrap-up) agents on the channel",
-                               MetricType::Gauge);
-  auto& offers = out.family("switchboard_offers_total", "Offers to agents, by result",
-                            MetricType::Counter);
+  auto& agents =
+      out.family("switchboard_agents", "Agents who take the channel, by state", MetricType::Gauge);
+  auto& occupancy =
+      out.family("switchboard_agent_occupancy",
+                 "Busy / (available + busy + wrap-up) agents on the channel", MetricType::Gauge);
+  auto& offers =
+      out.family("switchboard_offers_total", "Offers to agents, by result", MetricType::Counter);
   auto& repeats = out.family("switchboard_repeat_contacts_total",
                              "Contacts by a customer on the same intent within the repeat window",
                              MetricType::Counter);
@@ -224,9 +236,9 @@ void engine_families(Families& out, const runtime::CoreReport& r) {
                        "the best waiting interaction for a freed agent)",
                        MetricType::Histogram),
             {}, s.decision_time);
-  auto& commands = out.family("switchboard_commands_total",
-                              "Commands the routing core applied or rejected, by command",
-                              MetricType::Counter);
+  auto& commands =
+      out.family("switchboard_commands_total",
+                 "Commands the routing core applied or rejected, by command", MetricType::Counter);
   for (std::size_t k = 0; k < s.commands_applied.size(); ++k) {
     counter(commands, {{"command", std::string(kCommandNames[k])}, {"result", "applied"}},
             static_cast<double>(s.commands_applied[k]));
@@ -234,21 +246,20 @@ void engine_families(Families& out, const runtime::CoreReport& r) {
             static_cast<double>(s.commands_rejected[k]));
   }
   const core::CoreCounts& c = r.counts;
-  gauge(out.family("switchboard_agents_known", "Agents known to the routing core",
-                   MetricType::Gauge),
-        {},
-        static_cast<double>(c.agents));
-  gauge(out.family("switchboard_customers", "Customers with a journey in memory",
-                   MetricType::Gauge),
-        {}, static_cast<double>(c.customers));
+  gauge(
+      out.family("switchboard_agents_known", "Agents known to the routing core", MetricType::Gauge),
+      {}, static_cast<double>(c.agents));
+  gauge(
+      out.family("switchboard_customers", "Customers with a journey in memory", MetricType::Gauge),
+      {}, static_cast<double>(c.customers));
   gauge(out.family("switchboard_timers", "Pending timers (offers, steps, wrap-ups, SLA)",
                    MetricType::Gauge),
         {}, static_cast<double>(c.timers));
   gauge(out.family("switchboard_interactions_retained",
                    "Ended interactions kept for idempotent retries and reads", MetricType::Gauge),
         {}, static_cast<double>(c.retained_interactions));
-  auto& live = out.family("switchboard_interactions", "Live interactions, by state",
-                          MetricType::Gauge);
+  auto& live =
+      out.family("switchboard_interactions", "Live interactions, by state", MetricType::Gauge);
   gauge(live, {{"state", "queued"}}, static_cast<double>(c.waiting));
   gauge(live, {{"state", "offered"}}, static_cast<double>(c.offered));
   gauge(live, {{"state", "assigned"}}, static_cast<double>(c.assigned));

@@ -115,8 +115,8 @@ std::string Metrics::render(const EngineFigures& figures) {
     for (auto& f : core_families(*figures.core)) families.push_back(std::move(f));
   }
   // Info metrics: their labels carry the value.
-  prometheus::MetricFamily build{"switchboard_build_info", "The running build (value 1)",
-                                 prometheus::MetricType::Gauge, {}};
+  prometheus::MetricFamily build{
+      "switchboard_build_info", "The running build (value 1)", prometheus::MetricType::Gauge, {}};
   prometheus::ClientMetric one;
   one.gauge.value = 1;
   one.label = {{"version", SB_VERSION}};
@@ -125,7 +125,8 @@ std::string Metrics::render(const EngineFigures& figures) {
   if (figures.policy_version > 0) {
     prometheus::MetricFamily policy{"switchboard_policy_info",
                                     "The routing policy running now (value 1)",
-                                    prometheus::MetricType::Gauge, {}};
+                                    prometheus::MetricType::Gauge,
+                                    {}};
     one.label = {{"sha256", figures.policy_sha256},
                  {"version", std::to_string(figures.policy_version)}};
     policy.metric.push_back(one);

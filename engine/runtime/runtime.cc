@@ -175,7 +175,8 @@ void Runtime::loop() {
       const auto t = std::chrono::steady_clock::now();
       if (t >= next_report_) {
         next_report_ = t + options_.report_interval;
-        report_.store(std::make_shared<const CoreReport>(CoreReport{core_.counts(), core_.stats()}));
+        report_.store(
+            std::make_shared<const CoreReport>(CoreReport{core_.counts(), core_.stats()}));
       }
     }
 

@@ -98,8 +98,10 @@ using Command = std::variant<UpsertAgent, SetAgentState, CreateInteraction, Upda
 
 // The names of the commands, in the variant's order (the op of the stream and the journal).
 inline constexpr std::array<std::string_view, std::variant_size_v<Command>> kCommandNames{
-    "agent.upsert",         "agent.state",  "interaction.create", "interaction.update",
-    "interaction.cancel",   "interaction.transfer", "interaction.complete", "offer.accept",
+    "agent.upsert",         "agent.state",
+    "interaction.create",   "interaction.update",
+    "interaction.cancel",   "interaction.transfer",
+    "interaction.complete", "offer.accept",
     "offer.reject",         "policy.set"};
 std::string_view command_name(const Command& command);
 

@@ -151,10 +151,10 @@ struct PolicyInstalled {
   std::uint32_t requeued = 0;  // waiting interactions re-evaluated
 };
 
-using EventBody = std::variant<OfferCreated, OfferEnded, InteractionQueued, InteractionAssigned,
-                               InteractionAbandoned, InteractionEnded, InteractionTransferred,
-                               AgentStateChanged, SlaBreach, QueueServiceLevel, SentimentDrop,
-                               PolicyInstalled>;
+using EventBody =
+    std::variant<OfferCreated, OfferEnded, InteractionQueued, InteractionAssigned,
+                 InteractionAbandoned, InteractionEnded, InteractionTransferred, AgentStateChanged,
+                 SlaBreach, QueueServiceLevel, SentimentDrop, PolicyInstalled>;
 
 struct Event {
   Timestamp time;

@@ -29,13 +29,13 @@ struct HistogramData {
 
 // Bucket bounds, in the histogram's unit (seconds unless named otherwise).
 namespace buckets {
-inline constexpr std::array<double, 15> kWait{1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300,
-                                              600, 1800};
-inline constexpr std::array<double, 12> kHandle{10,  30,  60,   120,  180,  300,
+inline constexpr std::array<double, 15> kWait{1,  2,  5,   10,  15,  20,  30,  45,
+                                              60, 90, 120, 180, 300, 600, 1800};
+inline constexpr std::array<double, 12> kHandle{10,  30,  60,  120,  180,  300,
                                                 450, 600, 900, 1800, 3600, 7200};
 inline constexpr std::array<double, 8> kWrapUp{5, 10, 20, 30, 60, 120, 300, 600};
 inline constexpr std::array<double, 6> kCount{0, 1, 2, 3, 5, 10};  // transfers, contacts, switches
-inline constexpr std::array<double, 12> kJourney{60,    300,    900,    1800,   3600,   4 * 3600,
+inline constexpr std::array<double, 12> kJourney{60,    300,    900,    1800,   3600,    4 * 3600,
                                                  86400, 172800, 259200, 604800, 1209600, 2592000};
 inline constexpr std::array<double, 12> kDecision{250e-9, 500e-9, 1e-6,   2e-6,   5e-6,   10e-6,
                                                   20e-6,  50e-6,  100e-6, 250e-6, 500e-6, 1e-3};
@@ -123,7 +123,7 @@ struct StatsSnapshot {
   std::vector<ChannelStats> channels;
   std::vector<ChannelSwitchStats> channel_switches;
   JourneyStats journeys;
-  std::uint64_t agents_set_away = 0;  // after too many missed offers
+  std::uint64_t agents_set_away = 0;                // after too many missed offers
   HistogramData decision_time{buckets::kDecision};  // empty unless the core has a stopwatch
   // Commands by kind (command_name order) and result.
   std::array<std::uint64_t, 10> commands_applied{};

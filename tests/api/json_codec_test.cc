@@ -1124,8 +1124,8 @@ TEST_CASE("cloud event: ended, transferred, agent state, SLA breach, policy") {
   CHECK(d.size() == 3);
   CHECK(num(d, "threshold_s") == 20);
 
-  o = cloud_event(Event{kT0, QueueServiceLevel{"billing", true, 0.5, 0.8,
-                                               std::chrono::minutes(15), 12}});
+  o = cloud_event(
+      Event{kT0, QueueServiceLevel{"billing", true, 0.5, 0.8, std::chrono::minutes(15), 12}});
   CHECK(str(o, "type") == "switchboard.queue.sla_below_target");
   CHECK(str(o, "subject") == "billing");
   d = o.at("data").as_object();
@@ -1135,12 +1135,11 @@ TEST_CASE("cloud event: ended, transferred, agent state, SLA breach, policy") {
   CHECK(num(d, "target") == 0.8);
   CHECK(num(d, "window_s") == 900);
   CHECK(num(d, "samples") == 12);
-  o = cloud_event(Event{kT0, QueueServiceLevel{"billing", false, 0.9, 0.8,
-                                               std::chrono::minutes(15), 30}});
+  o = cloud_event(
+      Event{kT0, QueueServiceLevel{"billing", false, 0.9, 0.8, std::chrono::minutes(15), 30}});
   CHECK(str(o, "type") == "switchboard.queue.sla_recovered");
 
-  o = cloud_event(
-      Event{kT0, SentimentDrop{"i1", "billing", "a1", 0.2, -0.4, -0.5, "sharp_drop"}});
+  o = cloud_event(Event{kT0, SentimentDrop{"i1", "billing", "a1", 0.2, -0.4, -0.5, "sharp_drop"}});
   CHECK(str(o, "type") == "switchboard.sentiment.drop");
   CHECK(str(o, "subject") == "a1");
   d = o.at("data").as_object();
@@ -1151,8 +1150,8 @@ TEST_CASE("cloud event: ended, transferred, agent state, SLA breach, policy") {
   CHECK(num(d, "to") == -0.4);
   CHECK(num(d, "threshold") == -0.5);
   CHECK(str(d, "reason") == "sharp_drop");
-  o = cloud_event(Event{kT0, SentimentDrop{"i2", "billing", "", 0.0, -0.6, -0.5,
-                                           "below_threshold"}});
+  o = cloud_event(
+      Event{kT0, SentimentDrop{"i2", "billing", "", 0.0, -0.6, -0.5, "below_threshold"}});
   CHECK(str(o, "subject") == "billing");  // nobody handles it yet: the queue's supervisors
   CHECK(o.at("data").as_object().at("agent_id").is_null());
 

@@ -359,8 +359,7 @@ TEST_CASE("GET /metrics is Prometheus text with the core's and the runtime's num
                R"(switchboard_commands_total{command="interaction.create",result="rejected"})") ==
         1);
   CHECK(sample(r.body, R"(switchboard_queue_waiting{channel="email",queue="billing"})") == 3);
-  CHECK(sample(r.body, R"(switchboard_queue_entered_total{channel="email",queue="billing"})") ==
-        3);
+  CHECK(sample(r.body, R"(switchboard_queue_entered_total{channel="email",queue="billing"})") == 3);
   CHECK(sample(r.body, "switchboard_connections") >= 1);
   CHECK(sample(r.body, R"(switchboard_policy_reloads_total{result="accepted"})") == 1);
   CHECK(sample(r.body,

@@ -25,8 +25,7 @@ namespace json = boost::json;
 
 std::uint16_t free_port() {
   boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor acceptor(
-      io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
   return acceptor.local_endpoint().port();
 }
 
@@ -165,8 +164,9 @@ struct Scenario {
   }
   void handle(const std::string& id) {
     REQUIRE(http.request("POST", "/v1/offers/" + offer_of(id) + "/accept").status == 200);
-    REQUIRE(http.request("POST", "/v1/interactions/" + id + "/complete", R"({"outcome":"resolved"})")
-                .status == 200);
+    REQUIRE(
+        http.request("POST", "/v1/interactions/" + id + "/complete", R"({"outcome":"resolved"})")
+            .status == 200);
   }
   void cancel(const std::string& id) {
     REQUIRE(http.request("POST", "/v1/interactions/" + id + "/cancel").status == 200);
@@ -198,9 +198,9 @@ TEST_CASE("a real Prometheus scrapes the engine and PromQL sees the scenario") {
   s.cancel("t5");  // abandoned after the threshold
 
   const std::string sel = R"({queue="tech",channel="chat"})";
-  const bool scraped = eventually(
-      [&] { return prometheus.query("switchboard_queue_abandoned_total" + sel) == 2; },
-      std::chrono::seconds(30));
+  const bool scraped =
+      eventually([&] { return prometheus.query("switchboard_queue_abandoned_total" + sel) == 2; },
+                 std::chrono::seconds(30));
   REQUIRE_MESSAGE(scraped, "prometheus never saw the scenario: " << prometheus.log_text());
   CHECK(prometheus.query("switchboard_queue_answered_total" + sel) == 3);
   CHECK(prometheus.query("switchboard_queue_entered_total" + sel) == 5);

@@ -199,10 +199,11 @@ monitoring: {service_level_window: 5s, service_level_min_samples: 0, sentiment_d
 )",
                          "bad.yaml");
   CHECK_FALSE(bad.loaded.has_value());
-  CHECK(has(bad, "bad.yaml:7:40: journey.repeat_window must be longer than 0s and at most "
-                 "journey.lookback"));
-  CHECK(has(bad, "bad.yaml:8:37: monitoring.service_level_window must be from 15s to 24h"));
+  CHECK(has(bad,
+            "bad.yaml:7:40: journey.repeat_window must be longer than 0s and at most "
+            "journey.lookback"));
+  CHECK(has(bad, "bad.yaml:8:36: monitoring.service_level_window must be from 15s to 24h"));
   CHECK(has(bad, "bad.yaml:8:67: monitoring.service_level_min_samples"));
   CHECK(has(bad, "bad.yaml:8:86: monitoring.sentiment_drop must be above 0 and at most 2"));
-  CHECK(has(bad, "unknown key 'windw' in monitoring"));
+  CHECK(has(bad, "bad.yaml:8:90: unknown key 'windw' in monitoring"));
 }

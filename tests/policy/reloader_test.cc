@@ -107,9 +107,8 @@ TEST_CASE("history is bounded") {
 TEST_CASE("a valid policy the engine cannot take now is marked unavailable, not invalid") {
   for (ErrorCode code :
        {ErrorCode::Overloaded, ErrorCode::ShuttingDown, ErrorCode::JournalUnavailable}) {
-    PolicyReloader reloader("p.yaml", [&](SetPolicy) -> Result<Reply> {
-      return make_error(code, "", "not now");
-    });
+    PolicyReloader reloader(
+        "p.yaml", [&](SetPolicy) -> Result<Reply> { return make_error(code, "", "not now"); });
     const ReloadRecord r = reloader.reload(kBillingAndGeneral, ReloadTrigger::Api, kNow);
     CHECK_FALSE(r.accepted);
     REQUIRE(r.engine_unavailable.has_value());
