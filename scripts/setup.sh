@@ -9,6 +9,7 @@ packages=(
   libyaml-cpp-dev prometheus-cpp-dev libconcurrentqueue-dev
   doctest-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev
   clang libclang-rt-14-dev
+  prometheus
 )
 
 missing=()
