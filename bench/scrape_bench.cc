@@ -117,6 +117,7 @@ Run replay(const CommandLog& setup, const CommandLog& log, Mode mode, int interv
   const auto interval = std::chrono::milliseconds(interval_ms);
   const auto start = Clock::now();
   auto next_report = start;
+  auto next_recount = start;
   for (std::size_t k = 0; k < log.size(); ++k) {
     (void)core.apply(log[k].command, log[k].at, events);
     events.clear();
@@ -124,8 +125,10 @@ Run replay(const CommandLog& setup, const CommandLog& log, Mode mode, int interv
     if (scraper && k % 256 == 0 && Clock::now() >= next_report) {
       next_report += interval;
       const auto t0 = Clock::now();
+      const bool recount = t0 >= next_recount;  // as the runtime does: every 10 s
+      if (recount) next_recount = t0 + std::chrono::seconds(10);
       auto report = std::make_shared<const runtime::CoreReport>(
-          runtime::CoreReport{core.counts(), core.stats()});
+          runtime::CoreReport{core.counts(), core.stats(recount)});
       run.report_s += std::chrono::duration<double>(Clock::now() - t0).count();
       scraper->hand(std::move(report));
       ++run.reports;

@@ -102,8 +102,10 @@ class Core {
   std::vector<JourneyContact> journey(std::string_view customer_id) const;
   CoreCounts counts() const;
   // What the core has measured (core_stats_snapshot.cc): O(queues x channels + agents + the
-  // waiting interactions), for a metrics publisher a few times a second at most.
-  StatsSnapshot stats() const;
+  // waiting interactions), for a metrics publisher a few times a second at most. The agents
+  // eligible per queue cost O(queues x agents) expression evaluations: they are recounted only
+  // with `recount_eligible` (or the first time), else the last count is reported.
+  StatsSnapshot stats(bool recount_eligible = true) const;
 
   // A monotonic clock in nanoseconds that times routing decisions for the decision-latency
   // histogram. Only measurements read it: routing never does, so the core stays deterministic.
@@ -286,10 +288,8 @@ class Core {
   CoreStats stats_;
   Stopwatch stopwatch_ = nullptr;
   Symbol resolved_ = kNoSymbol;  // the outcome that resolves a journey
-  // stats(): agents eligible per queue, recounted at most every kEligibleRefresh.
-  static constexpr Duration kEligibleRefresh = std::chrono::seconds(10);
+  // stats(): agents eligible per queue, as last recounted.
   mutable std::vector<std::uint32_t> eligible_cache_;
-  mutable Timestamp eligible_at_;
 };
 
 }  // namespace sb::core

@@ -16,7 +16,7 @@ AgentBucket bucket_of(const Agent& agent, const ChannelSlots& slots) {
 
 }  // namespace
 
-StatsSnapshot Core::stats() const {
+StatsSnapshot Core::stats(bool recount_eligible) const {
   StatsSnapshot s;
   s.at = now_;
   const Duration window = policy_ ? policy_->source->monitoring.service_level_window
@@ -75,11 +75,8 @@ StatsSnapshot Core::stats() const {
   }
 
   const bool refresh_eligible =
-      eligible_cache_.size() != queue_runtimes_.size() || now_ - eligible_at_ >= kEligibleRefresh;
-  if (refresh_eligible) {
-    eligible_cache_.assign(queue_runtimes_.size(), 0);
-    eligible_at_ = now_;
-  }
+      recount_eligible || eligible_cache_.size() != queue_runtimes_.size();
+  if (refresh_eligible) eligible_cache_.assign(queue_runtimes_.size(), 0);
   for (QueueIndex qi = 0; qi < queue_runtimes_.size(); ++qi) {
     const QueueRuntime& q = queue_runtimes_[qi];
     QueueStats out;
@@ -99,7 +96,7 @@ StatsSnapshot Core::stats() const {
       out.sla_target = lq.sla.target;
       out.sla_threshold = lq.sla.answer_within;
       // Counting eligible agents evaluates every agent against the head of the queue: the
-      // count is refreshed at most every kEligibleRefresh of core time and reused meanwhile.
+      // caller says when it is worth it; meanwhile the last count stands.
       if (refresh_eligible) {
         std::uint32_t eligible = 0;
         if (head[qi].interaction != kNone) {

@@ -175,8 +175,10 @@ void Runtime::loop() {
       const auto t = std::chrono::steady_clock::now();
       if (t >= next_report_) {
         next_report_ = t + options_.report_interval;
+        const bool recount = t >= next_eligible_recount_;
+        if (recount) next_eligible_recount_ = t + options_.eligible_recount_interval;
         report_.store(
-            std::make_shared<const CoreReport>(CoreReport{core_.counts(), core_.stats()}));
+            std::make_shared<const CoreReport>(CoreReport{core_.counts(), core_.stats(recount)}));
       }
     }
 

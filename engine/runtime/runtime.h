@@ -47,6 +47,8 @@ struct RuntimeOptions {
   // How often the core thread publishes its measurements for /metrics (0: never). Scrapes
   // read the last publication and never wait for the core.
   std::chrono::milliseconds report_interval{1000};
+  // How often a report recounts the agents eligible per queue (O(queues x agents)).
+  std::chrono::milliseconds eligible_recount_interval{10'000};
   // Time routing decisions with the steady clock (the decision-latency histogram).
   bool time_decisions = true;
 };
@@ -161,6 +163,7 @@ class Runtime {
   std::atomic<bool> has_final_hash_{false};
   std::atomic<std::shared_ptr<const CoreReport>> report_;
   std::chrono::steady_clock::time_point next_report_{};
+  std::chrono::steady_clock::time_point next_eligible_recount_{};
   std::atomic<std::uint64_t> final_hash_{0};
 };
 
