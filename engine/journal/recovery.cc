@@ -57,7 +57,8 @@ class Replayer {
         return at(file, offset) + ": a malformed mark record";
       }
       core_.advance(r.at, events_);
-      if (observe_ && !events_.empty()) observe_(ReplayStep{r.sequence, r.at, nullptr, nullptr, events_});
+      if (observe_ && !events_.empty())
+        observe_(ReplayStep{r.sequence, r.at, nullptr, nullptr, events_});
       events_.clear();
       ++report_.marks;
       if (core_.state_hash() != get_le<std::uint64_t>(r.payload.data())) {

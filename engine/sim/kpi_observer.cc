@@ -4,7 +4,7 @@
 
 namespace sb::sim {
 
-KpiObserver::KpiObserver(Timestamp start) : now_(start) { m_.total.name = "total"; }
+KpiObserver::KpiObserver(Timestamp start) : start_(start), now_(start) { m_.total.name = "total"; }
 
 void KpiObserver::clock_to(Timestamp t) {
   if (t <= now_) return;
@@ -183,6 +183,7 @@ void KpiObserver::on_event(const Event& event) {
 
 Measurements KpiObserver::finish(Timestamp end) {
   clock_to(end);
+  m_.duration_s = to_seconds(end - start_);
   for (auto& [id, l] : live_) {
     const bool answered_leg = l.legs > 0 && !l.waiting && l.offer == 0;
     if (l.legs == 0) {

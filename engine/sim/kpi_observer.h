@@ -25,6 +25,7 @@
 #include "switchboard/command.h"
 #include "switchboard/event.h"
 #include "switchboard/policy.h"
+#include "switchboard/result.h"
 
 namespace sb::sim {
 
@@ -75,6 +76,7 @@ class KpiObserver {
   void answered(const InteractionAssigned& e, Live& live, Timestamp at);
   void abandoned(const InteractionAbandoned& e, Live& live, Timestamp at);
 
+  Timestamp start_;
   Timestamp now_;
   std::unordered_map<std::string, Live> live_;
   std::unordered_map<std::string, std::int32_t> queue_index_;

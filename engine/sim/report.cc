@@ -45,9 +45,8 @@ std::string duration_text(double s) {
 
 std::string table_line(const std::array<std::string, kTableColumns>& c) {
   char line[512];
-  std::snprintf(line, sizeof line,
-                "%-14s %9s %9s %15s %13s %7s %7s %7s %7s %7s %8s %7s %9s\n", c[0].c_str(),
-                c[1].c_str(), c[2].c_str(), c[3].c_str(), c[4].c_str(), c[5].c_str(),
+  std::snprintf(line, sizeof line, "%-14s %9s %9s %15s %13s %7s %7s %7s %7s %7s %8s %7s %9s\n",
+                c[0].c_str(), c[1].c_str(), c[2].c_str(), c[3].c_str(), c[4].c_str(), c[5].c_str(),
                 c[6].c_str(), c[7].c_str(), c[8].c_str(), c[9].c_str(), c[10].c_str(),
                 c[11].c_str(), c[12].c_str());
   return line;
@@ -68,9 +67,9 @@ std::string table_row(std::string_view label, const QueueFigures& q) {
   char occupancy[16];
   std::snprintf(occupancy, sizeof occupancy, "%.1f%%", q.occupancy * 100);
   return table_line({std::string(label), std::to_string(q.offered), std::to_string(q.answered),
-                     abandoned, q.threshold_s > 0 ? sl : percent(q.service_level),
-                     secs(q.asa_s), secs(q.wait_p50_s), secs(q.wait_p90_s), secs(q.wait_p99_s),
-                     occupancy, percent(q.affinity_hit_rate), percent(q.repeat_contact_rate),
+                     abandoned, q.threshold_s > 0 ? sl : percent(q.service_level), secs(q.asa_s),
+                     secs(q.wait_p50_s), secs(q.wait_p90_s), secs(q.wait_p99_s), occupancy,
+                     percent(q.affinity_hit_rate), percent(q.repeat_contact_rate),
                      std::to_string(q.transfers)});
 }
 

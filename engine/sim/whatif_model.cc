@@ -58,8 +58,7 @@ BehaviourModel::BehaviourModel(const Recording& recording) {
 
 template <typename T>
 const std::vector<T>* BehaviourModel::pick(const Pools<T>& own, const std::string& own_key,
-                                           const Pools<T>& channel,
-                                           const std::string& channel_key,
+                                           const Pools<T>& channel, const std::string& channel_key,
                                            const std::vector<T>& all) {
   if (auto it = own.find(own_key); it != own.end() && it->second.size() >= kMinOwnSamples)
     return &it->second;

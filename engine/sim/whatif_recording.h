@@ -32,25 +32,25 @@ namespace sb::sim {
 enum class OfferOutcome : std::uint8_t { Accepted, Rejected, Expired, Withdrawn, Open };
 
 struct RecordedOffer {
-  std::string agent;
+  std::string agent{};
   // From the offer to its end (the answer, the expiry, the withdrawal, or the recording's end).
   Duration delay{0};
   OfferOutcome outcome = OfferOutcome::Open;
   std::uint64_t answer_sequence = 0;  // of the accept or reject
-  std::string reason;                 // a reject's
+  std::string reason{};               // a reject's
 };
 
 // How an answered leg ended. Open: still being handled when the recording ends.
 enum class LegEnd : std::uint8_t { Complete, Transfer, Cancel, Open };
 
 struct RecordedLeg {
-  std::string agent;
+  std::string agent{};
   Duration handle{0};  // from the accept to the end command (Open: to the recording's end)
   LegEnd end = LegEnd::Open;
   std::uint64_t end_sequence = 0;  // of the complete, transfer or cancel
-  std::string outcome;             // a complete's outcome, a cancel's reason
-  std::string to_queue;            // a transfer's target (one of the two, or neither: out)
-  std::string to_agent;
+  std::string outcome{};           // a complete's outcome, a cancel's reason
+  std::string to_queue{};          // a transfer's target (one of the two, or neither: out)
+  std::string to_agent{};
 };
 
 // The first leg of a contact as recorded: answered, abandoned, still waiting at the end, or
@@ -137,8 +137,8 @@ class RecordingBuilder {
   std::optional<KpiObserver> observer_;
   std::vector<Tracking> tracking_;
   std::unordered_map<std::string, std::int32_t> contact_index_;  // live id -> latest contact
-  std::unordered_map<OfferId, OpenOffer> offers_;  // pending offers
-  std::unordered_map<std::string, Timestamp> away_since_;  // set away for missed offers
+  std::unordered_map<OfferId, OpenOffer> offers_;                // pending offers
+  std::unordered_map<std::string, Timestamp> away_since_;        // set away for missed offers
   bool candidate_placed_ = false;
 };
 

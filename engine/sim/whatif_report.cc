@@ -47,15 +47,14 @@ std::string seconds_change(std::optional<double> from, std::optional<double> to)
 std::string change_row(const QueueFigures& a, const QueueFigures& b) {
   const std::string abandoned = count_change(a.abandoned, b.abandoned) + " (" +
                                 points(a.abandoned_share, b.abandoned_share) + ")";
-  return table_line({"  change", count_change(a.offered, b.offered),
-                     count_change(a.answered, b.answered), abandoned,
-                     points(a.service_level, b.service_level), seconds_change(a.asa_s, b.asa_s),
-                     seconds_change(a.wait_p50_s, b.wait_p50_s),
-                     seconds_change(a.wait_p90_s, b.wait_p90_s),
-                     seconds_change(a.wait_p99_s, b.wait_p99_s), points(a.occupancy, b.occupancy),
-                     points(a.affinity_hit_rate, b.affinity_hit_rate),
-                     points(a.repeat_contact_rate, b.repeat_contact_rate),
-                     count_change(a.transfers, b.transfers)});
+  return table_line(
+      {"  change", count_change(a.offered, b.offered), count_change(a.answered, b.answered),
+       abandoned, points(a.service_level, b.service_level), seconds_change(a.asa_s, b.asa_s),
+       seconds_change(a.wait_p50_s, b.wait_p50_s), seconds_change(a.wait_p90_s, b.wait_p90_s),
+       seconds_change(a.wait_p99_s, b.wait_p99_s), points(a.occupancy, b.occupancy),
+       points(a.affinity_hit_rate, b.affinity_hit_rate),
+       points(a.repeat_contact_rate, b.repeat_contact_rate),
+       count_change(a.transfers, b.transfers)});
 }
 
 const QueueFigures* find(const std::vector<QueueFigures>& queues, const std::string& name) {
@@ -80,7 +79,8 @@ std::string block(const std::string& name, const QueueFigures* a, const QueueFig
 std::string versions(const std::vector<std::uint64_t>& v) {
   if (v.empty()) return "none";
   std::string out = "v" + std::to_string(v.front());
-  if (v.size() > 1) out += " to v" + std::to_string(v.back()) + " (" + std::to_string(v.size()) + ")";
+  if (v.size() > 1)
+    out += " to v" + std::to_string(v.back()) + " (" + std::to_string(v.size()) + ")";
   return out;
 }
 
@@ -135,9 +135,9 @@ std::string whatif_table(const WhatIfReport& r) {
   std::string out;
   char line[1024];
   std::snprintf(line, sizeof line,
-                "%s: %llu commands, %.1f h recorded (%s to %s UTC), %llu interactions\n",
+                "%s: %llu commands from %s to %s UTC (%.1f h), %llu interactions\n",
                 i.data_dir.c_str(), static_cast<unsigned long long>(i.commands),
-                r.recorded.duration_s / 3600, utc(i.start).c_str(), utc(i.end).c_str(),
+                utc(i.start).c_str(), utc(i.end).c_str(), r.recorded.duration_s / 3600,
                 static_cast<unsigned long long>(r.recorded.created));
   out += line;
   std::snprintf(line, sizeof line, "recorded: policy %s; candidate: %s, seed %llu\n",
@@ -145,28 +145,33 @@ std::string whatif_table(const WhatIfReport& r) {
                 static_cast<unsigned long long>(i.seed));
   out += line;
   std::snprintf(line, sizeof line,
-                "agents: %llu answers and %llu handle times as recorded, %llu answers and %llu "
-                "handle times modelled (from %zu answers, %.1f%% accepted, of %zu agents, %zu "
-                "with %zu or more of their own; %zu handle times)\n",
+                "agents: answers %llu as recorded, %llu modelled; handle times %llu as recorded, "
+                "%llu modelled\n",
                 static_cast<unsigned long long>(c.answers_recorded),
-                static_cast<unsigned long long>(c.handles_recorded),
                 static_cast<unsigned long long>(c.answers_modelled + c.answers_default),
-                static_cast<unsigned long long>(c.handles_modelled + c.handles_unknown),
-                m.answers, m.answers > 0 ? 100.0 * m.accepted / m.answers : 0.0, m.agents,
+                static_cast<unsigned long long>(c.handles_recorded),
+                static_cast<unsigned long long>(c.handles_modelled + c.handles_unknown));
+  out += line;
+  std::snprintf(line, sizeof line,
+                "  modelled from %zu recorded answers (%.1f%% accepted) of %zu agents, %zu with "
+                "%zu or more of their own, and %zu handle times\n",
+                m.answers,
+                m.answers > 0 ? 100.0 * static_cast<double>(m.accepted) / m.answers : 0.0, m.agents,
                 m.agents_own_answers, kMinOwnSamples, m.handles);
   out += line;
   std::snprintf(line, sizeof line,
-                "customers: %llu left at their recorded moment; %llu given a patience drawn "
-                "from %zu recorded waits (%zu abandoned), %llu of whom left\n",
+                "customers: %llu left at their recorded moment; %llu with a drawn patience, %llu "
+                "of whom left\n  drawn from %zu recorded waits, %zu of them abandoned\n",
                 static_cast<unsigned long long>(c.abandons_recorded),
-                static_cast<unsigned long long>(c.patience_drawn), m.patience_waits,
-                m.abandonments, static_cast<unsigned long long>(c.abandons_drawn));
+                static_cast<unsigned long long>(c.patience_drawn),
+                static_cast<unsigned long long>(c.abandons_drawn), m.patience_waits,
+                m.abandonments);
   out += line;
   if (c.answers_default > 0 || c.handles_unknown > 0 || c.transfers_refused > 0) {
     std::snprintf(line, sizeof line,
-                  "note: %llu offers accepted at once and %llu interactions held to the end (no "
-                  "recorded answers or handle times to model them from); %llu transfers to a "
-                  "target the candidate lacks completed instead\n",
+                  "note: %llu offers accepted at once and %llu interactions held to the end "
+                  "(nothing recorded to model them from); %llu transfers to a target the "
+                  "candidate lacks completed instead\n",
                   static_cast<unsigned long long>(c.answers_default),
                   static_cast<unsigned long long>(c.handles_unknown),
                   static_cast<unsigned long long>(c.transfers_refused));
@@ -185,8 +190,8 @@ std::string whatif_table(const WhatIfReport& r) {
   const std::uint64_t waiting_a = r.recorded.total.waiting_at_end;
   const std::uint64_t waiting_b = r.candidate.total.waiting_at_end;
   if (waiting_a > 0 || waiting_b > 0) {
-    out += "still waiting at the end (not counted): " + std::to_string(waiting_a) +
-           " recorded, " + std::to_string(waiting_b) + " candidate\n";
+    out += "still waiting at the end (not counted): " + std::to_string(waiting_a) + " recorded, " +
+           std::to_string(waiting_b) + " candidate\n";
   }
   if (r.candidate.unrouted > 0) {
     out += std::to_string(r.candidate.unrouted) +

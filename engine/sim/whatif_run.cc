@@ -32,9 +32,9 @@ struct Pending {
   OfferId offer = 0;      // Answer
   bool accept = false;    // Answer
   LegEnd end = LegEnd::Complete;
-  std::string_view text;                  // a reject's reason; a complete's outcome
+  std::string_view text{};                // a reject's reason; a complete's outcome
   const RecordedLeg* recorded = nullptr;  // End: a transfer's target
-  std::string agent;                      // Back
+  std::string agent{};                    // Back
   bool operator>(const Pending& o) const {
     return at_us != o.at_us ? at_us > o.at_us : seq > o.seq;
   }
@@ -181,7 +181,8 @@ std::int32_t Runner::contact_of(const std::string& id) const {
 
 Rng& Runner::rng(std::int32_t contact) {
   std::optional<Rng>& g = runs_[static_cast<std::size_t>(contact)].rng;
-  if (!g) g.emplace(options_.seed ^ (0x9E37'79B9'7F4A'7C15ull * static_cast<std::uint64_t>(contact + 1)));
+  if (!g)
+    g.emplace(options_.seed ^ (0x9E37'79B9'7F4A'7C15ull * static_cast<std::uint64_t>(contact + 1)));
   return *g;
 }
 
@@ -191,8 +192,8 @@ bool Runner::waiting(std::int32_t contact, std::uint32_t legs) const {
   if (contact_of(id) != contact || runs_[static_cast<std::size_t>(contact)].legs != legs)
     return false;
   const auto status = core_.status(id);
-  return status && (status->state == InteractionState::Queued ||
-                    status->state == InteractionState::Offered);
+  return status &&
+         (status->state == InteractionState::Queued || status->state == InteractionState::Offered);
 }
 
 // ---- the script
@@ -421,8 +422,7 @@ void Runner::end_leg(const Pending& p, const std::string& id, Timestamp at) {
 }  // namespace
 
 WhatIfResult run_candidate(const Recording& recording, const BehaviourModel& model,
-                           std::shared_ptr<const Policy> candidate,
-                           const WhatIfOptions& options) {
+                           std::shared_ptr<const Policy> candidate, const WhatIfOptions& options) {
   return Runner(recording, model, std::move(candidate), options).run();
 }
 

@@ -23,7 +23,7 @@ TEST_CASE("Kaplan-Meier: a worked example") {
   CHECK(km.observations() == 4);
   CHECK(km.abandonments() == 2);
   CHECK(km.survival(seconds(5)) == 1.0);
-  CHECK(km.survival(seconds(10)) == doctest::Approx(0.75));   // 1 of 4 at risk left
+  CHECK(km.survival(seconds(10)) == doctest::Approx(0.75));  // 1 of 4 at risk left
   CHECK(km.survival(seconds(19)) == doctest::Approx(0.75));
   CHECK(km.survival(seconds(20)) == doctest::Approx(0.375));  // 1 of the 2 still at risk
   CHECK(km.survival(seconds(60)) == doctest::Approx(0.375));
