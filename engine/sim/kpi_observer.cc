@@ -8,9 +8,9 @@ KpiObserver::KpiObserver(Timestamp start) : start_(start), now_(start) { m_.tota
 
 void KpiObserver::clock_to(Timestamp t) {
   if (t <= now_) return;
-  const double dt = to_seconds(t - now_);
-  m_.staffed_agent_s += staffed_now_ * dt;
-  m_.busy_agent_s += busy_now_ * dt;
+  const std::int64_t dt = (t - now_).count();
+  staffed_agent_us_ += staffed_now_ * dt;
+  busy_agent_us_ += busy_now_ * dt;
   now_ = t;
 }
 
@@ -196,6 +196,8 @@ Measurements KpiObserver::finish(Timestamp end) {
     release(l);  // slot-time up to the end
   }
   live_.clear();
+  m_.staffed_agent_s = to_seconds(Duration{staffed_agent_us_});
+  m_.busy_agent_s = to_seconds(Duration{busy_agent_us_});
   if (!m_.queues.empty()) {
     const Duration first = m_.queues[0].threshold;
     const bool same = std::all_of(m_.queues.begin(), m_.queues.end(),

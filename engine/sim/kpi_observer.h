@@ -85,6 +85,9 @@ class KpiObserver {
   std::unordered_map<std::string, Customer> customers_;
   std::uint32_t staffed_now_ = 0;
   std::uint32_t busy_now_ = 0;
+  // Agent-microseconds, in integers: the same sum however the time is cut into intervals.
+  std::int64_t staffed_agent_us_ = 0;
+  std::int64_t busy_agent_us_ = 0;
   Measurements m_;
 };
 

@@ -104,8 +104,7 @@ void RecordingBuilder::add_script(std::uint64_t sequence, Timestamp at, const Co
       item.contact = step.contact;
       break;
     case variant_index<SetPolicy>():
-      if (!accepted || candidate_placed_) return;
-      candidate_placed_ = true;
+      if (!accepted) return;
       item.install_candidate = true;
       r_.script.push_back(std::move(item));  // without the recorded policy: not needed
       return;

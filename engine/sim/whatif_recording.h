@@ -77,8 +77,10 @@ struct ScriptItem {
   // -1: always applied. Otherwise a cancel (the customer left) or a transfer of an interaction
   // that was waiting live, with this many answered legs: applied only if it waits likewise.
   std::int32_t if_waiting_after_legs = -1;
-  // The recording's first policy: the candidate is installed here instead, and every later
-  // recorded policy is left out.
+  // A policy installed live: the candidate is installed here instead. Installing it again
+  // where the live engine reloaded re-evaluates the waiting interactions at the same moments
+  // in both runs (a reload moves a waiting interaction back to the queue its attributes match),
+  // so that the reload's side effects are not taken for the candidate's.
   bool install_candidate = false;
 };
 

@@ -1,8 +1,9 @@
 // What-if replay, part 3: the recording's arrivals run against a candidate policy through the
 // real core on a virtual clock, from the recording's start to its end. The script (agents,
 // presence, creates, updates, and cancels and transfers of waiting interactions) is applied at
-// its recorded times, in recorded order; the candidate is installed where the recording first
-// installed a policy, and replaces every recorded policy. Agents and customers then act:
+// its recorded times, in recorded order; the candidate replaces every recorded policy, installed
+// wherever the recording installed one (the first time, and again at each reload). Agents and
+// customers then act:
 // - an offer to the agent the recording offered this interaction to gets that recorded answer,
 //   after the recorded delay; any other offer gets a modelled answer (whatif_model.h);
 // - an answered leg that the recording also answered (the first leg, the second, ...) keeps its

@@ -20,6 +20,7 @@
 #include "engine/sim/simulator.h"
 #include "engine/sim/whatif_model.h"
 #include "engine/sim/whatif_run.h"
+#include "tests/journal/journal_fixture.h"
 
 namespace sb {
 namespace {
@@ -35,7 +36,8 @@ std::string read_text(const std::string& name) {
 }
 
 std::shared_ptr<const Policy> policy_of(const std::string& name) {
-  auto loaded = policy::load_policy(read_text(name), name);
+  auto loaded =
+      policy::load_policy(name == "e2e" ? journal::test::policy_source() : read_text(name), name);
   for (const auto& d : loaded.diagnostics) INFO(d.to_string());
   REQUIRE(loaded.loaded);
   return loaded.loaded->policy;
@@ -185,6 +187,28 @@ TEST_CASE("the recorded policy as the candidate gives the recorded KPIs back exa
     // The seed drives only what is modelled: here, nothing that changes the run.
     check_same_figures(compare(recording, "desk.yaml", 99).candidate, c.candidate);
   }
+}
+
+TEST_CASE("a live-like journal replays under its own policy to the same figures") {
+  // The journal tests' workload: batches stamped like the runtime stamps them, with offers
+  // accepted, rejected and left to expire, completions, cancels, transfers of waiting and of
+  // assigned interactions, updates, presence changes, policy reloads (the same text) and
+  // commands the core refuses — all through FileJournal.
+  journal::test::TempDir dir;
+  journal::test::Workload workload(17);
+  {
+    auto journal = journal::test::open_journal(journal::test::options_for(dir));
+    for (int b = 0; b < 400; ++b) REQUIRE(workload.batch(*journal, 8));
+  }
+  const sim::Recording recording = read_back(dir.path());
+  CHECK(recording.commands == workload.last_sequence());
+  CHECK(recording.policy_versions.size() > 1);  // reloads, which the candidate replaces
+  const Compared c = compare(recording, "e2e");
+  CHECK(c.recorded.total.offered > 300);
+  CHECK(c.recorded.total.answered > 20);
+  CHECK(c.recorded.total.abandoned > 10);
+  CHECK(c.recorded.total.transfers > 5);
+  check_same_figures(c.recorded, c.candidate);
 }
 
 TEST_CASE("a candidate that leaves a desk unserved loses its customers") {
