@@ -1,5 +1,7 @@
 #include "engine/app/whatif_command.h"
 
+#include <chrono>
+
 #include "engine/app/journal_setup.h"
 #include "engine/app/read_file.h"
 #include "engine/core/core.h"
@@ -41,6 +43,14 @@ Result<sim::Recording> read_recording(const std::string& data_dir, bool truncate
   return builder.finish(report.last_at);
 }
 
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
 int run_whatif(const ReplayOptions& o, std::FILE* out, std::FILE* err) {
   // The candidate first: a typo in it should not wait for a long journal.
   const auto text = read_file(o.policy_file);
@@ -53,17 +63,21 @@ int run_whatif(const ReplayOptions& o, std::FILE* out, std::FILE* err) {
   if (!checked.policy) return 1;
 
   std::vector<std::string> warnings;
+  const auto read_start = std::chrono::steady_clock::now();
   auto read = read_recording(o.data_dir, o.truncate_corrupt, warnings);
+  const double read_s = seconds_since(read_start);
   if (!read.ok()) {
     std::fprintf(err, "%s: %s\n", o.data_dir.c_str(), read.error().message.c_str());
     return 1;
   }
   for (const std::string& w : warnings) std::fprintf(err, "warning: %s\n", w.c_str());
   const sim::Recording& recording = read.value();
+  const auto candidate_start = std::chrono::steady_clock::now();
   const sim::BehaviourModel model(recording);
   sim::WhatIfOptions options;
   options.seed = o.seed;
   sim::WhatIfResult run = sim::run_candidate(recording, model, checked.policy, options);
+  const double candidate_s = seconds_since(candidate_start);
   if (!run.install_error.empty()) {
     std::fprintf(err, "%s: the routing core refuses this policy: %s\n", o.policy_file.c_str(),
                  run.install_error.c_str());
@@ -87,6 +101,8 @@ int run_whatif(const ReplayOptions& o, std::FILE* out, std::FILE* err) {
   report.info.end = recording.end;
   report.info.recorded_policies = recording.policy_versions;
   report.info.warnings = std::move(warnings);
+  report.info.read_s = read_s;
+  report.info.candidate_s = candidate_s;
   report.recorded = sim::figures(recording.measured);
   report.candidate = sim::figures(std::move(run.measured));
   report.counts = run.counts;

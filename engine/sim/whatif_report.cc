@@ -251,6 +251,7 @@ std::string whatif_json(const WhatIfReport& r) {
   json::array warnings;
   for (const std::string& w : i.warnings) warnings.emplace_back(w);
   o["warnings"] = std::move(warnings);
+  o["seconds"] = json::object{{"recorded", i.read_s}, {"candidate", i.candidate_s}};
   return json::serialize(o);
 }
 

@@ -22,6 +22,8 @@ struct WhatIfInfo {
   Timestamp end;
   std::vector<std::uint64_t> recorded_policies;  // versions installed live, in order
   std::vector<std::string> warnings;             // reading the journal (a torn tail cut, ...)
+  double read_s = 0;                             // wall time: reading and the recorded run
+  double candidate_s = 0;                        // wall time: the model and the candidate run
 };
 
 struct WhatIfReport {
