@@ -39,6 +39,12 @@ int main(int argc, char** argv) {
       "rebuild the routing state from a data directory and print counts and state hash; with "
       "--policy, the what-if replay: the recorded arrivals against that candidate policy, its "
       "KPIs side by side with the recorded ones (exit 0; 1 with the reason on stderr)");
+  replay->footer(
+      "What-if: agents, presence, interactions and customers leaving are replayed as recorded; "
+      "an offer to the agent it went to live gets the recorded answer, and a leg answered live "
+      "its recorded handle time; the rest (answers, handle times, patience) is drawn from the "
+      "recording. The recorded policy as candidate gives the recorded KPIs back exactly. "
+      "docs/simulation.md, \"What-if replay\".");
   replay->add_option("--data-dir", replay_options.data_dir, "data directory")->required();
   CLI::Option* candidate =
       replay->add_option("--policy", replay_options.policy_file,
