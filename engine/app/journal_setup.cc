@@ -1,5 +1,7 @@
 #include "engine/app/journal_setup.h"
 
+#include <filesystem>
+
 #include "engine/policy/policy_loader.h"
 
 namespace sb::app {
@@ -18,6 +20,14 @@ journal::PolicyCompiler journal_policy_compiler() {
     }
     return loaded.loaded->policy;
   };
+}
+
+std::optional<std::string> existing_data_dir_problem(const std::string& dir) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(dir, ec);
+  if (!std::filesystem::exists(status)) return "no such data directory";
+  if (!std::filesystem::is_directory(status)) return "not a directory";
+  return std::nullopt;
 }
 
 }  // namespace sb::app

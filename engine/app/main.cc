@@ -35,11 +35,30 @@ int main(int argc, char** argv) {
 
   sb::app::ReplayOptions replay_options;
   CLI::App* replay = app.add_subcommand(
-      "replay", "rebuild the routing state from a data directory; print counts and state hash");
+      "replay",
+      "rebuild the routing state from a data directory and print counts and state hash; with "
+      "--policy, the what-if replay: the recorded arrivals against that candidate policy, its "
+      "KPIs side by side with the recorded ones (exit 0; 1 with the reason on stderr)");
+  replay->footer(
+      "What-if: agents, presence, interactions and customers leaving are replayed as recorded; "
+      "an offer to the agent it went to live gets the recorded answer, and a leg answered live "
+      "its recorded handle time; the rest (answers, handle times, patience) is drawn from the "
+      "recording. The recorded policy as candidate gives the recorded KPIs back exactly. "
+      "docs/simulation.md, \"What-if replay\".");
   replay->add_option("--data-dir", replay_options.data_dir, "data directory")->required();
-  replay->add_option("--policy", replay_options.policy_file,
-                     "install this policy after the replay, as a restart with it would");
-  replay->add_flag("--json", replay_options.json, "print the summary as one JSON object");
+  CLI::Option* candidate =
+      replay->add_option("--policy", replay_options.policy_file,
+                         "candidate policy (YAML): replay the journal's arrivals against it");
+  replay
+      ->add_option("--seed", replay_options.seed,
+                   "seed of the modelled agent answers, handle times and patience")
+      ->capture_default_str()
+      ->needs(candidate);
+  replay
+      ->add_option("--install-policy", replay_options.install_policy_file,
+                   "install this policy after the replay, as a restart with it would")
+      ->excludes(candidate);
+  replay->add_flag("--json", replay_options.json, "print one JSON object");
   replay->add_flag("--truncate-corrupt", replay_options.truncate_corrupt,
                    "stop at damage in the middle of the journal instead of failing");
 
@@ -66,6 +85,11 @@ int main(int argc, char** argv) {
   simulate->add_flag("--json", simulate_options.json, "print one JSON object");
   simulate->add_option("--plot", simulate_options.plot_file,
                        "write an SVG of service level and waiting interactions over time");
+  simulate
+      ->add_option("--record", simulate_options.record_dir,
+                   "also write the run's commands into this data directory as a journal, for "
+                   "`switchboard replay` (needs --policy)")
+      ->needs("--policy");
 
   try {
     app.parse(argc, argv);

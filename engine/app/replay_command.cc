@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/app/journal_setup.h"
+#include "engine/app/whatif_command.h"
 #include "engine/core/core.h"
 #include "engine/journal/recovery.h"
 #include "engine/policy/reloader.h"
@@ -22,6 +23,11 @@ std::string hex(std::uint64_t v) {
 }  // namespace
 
 int run_replay(const ReplayOptions& options, std::FILE* out, std::FILE* err) {
+  if (!options.policy_file.empty()) return run_whatif(options, out, err);
+  if (auto problem = existing_data_dir_problem(options.data_dir)) {
+    std::fprintf(err, "%s: %s\n", options.data_dir.c_str(), problem->c_str());
+    return 1;
+  }
   core::Core core;
   journal::RecoveryOptions recovery;
   recovery.dir = options.data_dir;
@@ -36,16 +42,17 @@ int run_replay(const ReplayOptions& options, std::FILE* out, std::FILE* err) {
   const std::uint64_t journal_hash = core.state_hash();
 
   std::string policy_outcome;
-  if (!options.policy_file.empty()) {
-    std::ifstream in(options.policy_file, std::ios::binary);
+  const std::string& install = options.install_policy_file;
+  if (!install.empty()) {
+    std::ifstream in(install, std::ios::binary);
     if (!in) {
-      std::fprintf(err, "%s:1:1: cannot read the routing policy\n", options.policy_file.c_str());
+      std::fprintf(err, "%s:1:1: cannot read the routing policy\n", install.c_str());
       return 1;
     }
     std::ostringstream text;
     text << in.rdbuf();
     const std::uint64_t version = report.policy ? report.policy->first + 1 : 1;
-    policy::CheckedPolicy checked = policy::check_policy(text.str(), options.policy_file, version);
+    policy::CheckedPolicy checked = policy::check_policy(text.str(), install, version);
     for (const std::string& e : checked.errors) std::fprintf(err, "%s\n", e.c_str());
     if (!checked.policy) return 1;
     std::vector<Event> events;
@@ -78,7 +85,7 @@ int run_replay(const ReplayOptions& options, std::FILE* out, std::FILE* err) {
     o["timers"] = c.timers;
     o["journal_state_hash"] = hex(journal_hash);
     o["state_hash"] = hex(hash);
-    if (!options.policy_file.empty()) o["policy_file"] = policy_outcome;
+    if (!install.empty()) o["policy_file"] = policy_outcome;
     boost::json::array warnings;
     for (const std::string& w : report.warnings) warnings.emplace_back(w);
     o["warnings"] = std::move(warnings);
@@ -103,9 +110,9 @@ int run_replay(const ReplayOptions& options, std::FILE* out, std::FILE* err) {
     std::fprintf(out, "graceful stops checked: %llu, mismatched: %llu\n",
                  static_cast<unsigned long long>(report.marks),
                  static_cast<unsigned long long>(report.marks_mismatched));
-    if (!options.policy_file.empty()) {
-      std::fprintf(out, "policy %s: %s (state hash from the journal alone %s)\n",
-                   options.policy_file.c_str(), policy_outcome.c_str(), hex(journal_hash).c_str());
+    if (!install.empty()) {
+      std::fprintf(out, "policy %s: %s (state hash from the journal alone %s)\n", install.c_str(),
+                   policy_outcome.c_str(), hex(journal_hash).c_str());
     }
     std::fprintf(out, "state hash %s\n", hex(hash).c_str());
   }

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "engine/app/read_file.h"
+#include "engine/app/sim_recorder.h"
 #include "engine/policy/policy_loader.h"
 #include "engine/sim/report.h"
 #include "engine/sim/scenario_policy.h"
@@ -20,15 +21,17 @@ int report(const std::vector<policy::Diagnostic>& diagnostics, std::FILE* err) {
   return diagnostics.empty() ? 0 : 1;
 }
 
-// The policy to run: the file's (all its errors reported), or the generated one.
+// The policy to run: the file's (all its errors reported; its text in `source`), or the
+// generated one.
 std::shared_ptr<const Policy> load_run_policy(const SimulateOptions& o, const sim::Scenario& s,
-                                              std::FILE* err) {
+                                              std::string& source, std::FILE* err) {
   if (o.policy_file.empty()) return sim::generated_policy(s);
   const auto text = read_file(o.policy_file);
   if (!text) {
     std::fprintf(err, "%s:1:1: cannot read the file\n", o.policy_file.c_str());
     return nullptr;
   }
+  source = *text;
   policy::LoadResult loaded = policy::load_policy(*text, o.policy_file);
   if (report(loaded.diagnostics, err) != 0) return nullptr;
   return sim::with_scenario_wrap_up(loaded.loaded->policy, s);
@@ -60,14 +63,35 @@ int run_simulate(const SimulateOptions& o, std::FILE* out, std::FILE* err) {
   const sim::ScenarioLoad load = sim::load_scenario(*text, o.scenario_file);
   if (report(load.diagnostics, err) != 0) return 1;
   const sim::Scenario& scenario = *load.scenario;
-  const std::shared_ptr<const Policy> policy = load_run_policy(o, scenario, err);
+  std::string source;
+  const std::shared_ptr<const Policy> policy = load_run_policy(o, scenario, source, err);
   if (!policy) return 1;
   if (report(sim::check_against_policy(scenario, *policy), err) != 0) return 1;
 
   sim::SimulationOptions options;
   options.seed = o.seed;
   options.progress = progress_bar(err);
+  std::unique_ptr<SimulationRecorder> recorder;
+  if (!o.record_dir.empty()) {
+    if (o.policy_file.empty() || scenario.wrap_up) {
+      std::fprintf(err,
+                   "--record needs --policy and a scenario without wrap_up: the journal "
+                   "records the policy's YAML, which must be the policy that runs\n");
+      return 1;
+    }
+    if (auto e = SimulationRecorder::open(o.record_dir, source, recorder)) {
+      std::fprintf(err, "%s\n", e->c_str());
+      return 1;
+    }
+    options.on_command = [&recorder](const Command& c, Timestamp at) { recorder->record(c, at); };
+  }
   const sim::Measurements measured = sim::simulate(scenario, policy, options);
+  if (recorder) {
+    if (auto e = recorder->finish()) {
+      std::fprintf(err, "%s: %s\n", o.record_dir.c_str(), e->c_str());
+      return 1;
+    }
+  }
 
   sim::RunInfo info;
   info.scenario_file = o.scenario_file;

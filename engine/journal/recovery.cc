@@ -41,8 +41,9 @@ void sync_dir(const std::string& dir) {
 
 class Replayer {
  public:
-  Replayer(core::Core& core, const PolicyCompiler& compile, RecoveryReport& report)
-      : core_(core), compile_(compile), report_(report) {}
+  Replayer(core::Core& core, const PolicyCompiler& compile, RecoveryReport& report,
+           const std::function<void(const ReplayStep&)>& observe)
+      : core_(core), compile_(compile), report_(report), observe_(observe) {}
 
   std::uint64_t expected() const { return expected_; }
   void skip_to(std::uint64_t last) { expected_ = last + 1; }
@@ -56,6 +57,8 @@ class Replayer {
         return at(file, offset) + ": a malformed mark record";
       }
       core_.advance(r.at, events_);
+      if (observe_ && !events_.empty())
+        observe_(ReplayStep{r.sequence, r.at, nullptr, nullptr, events_});
       events_.clear();
       ++report_.marks;
       if (core_.state_hash() != get_le<std::uint64_t>(r.payload.data())) {
@@ -85,7 +88,13 @@ class Replayer {
       }
       set->policy = compiled.value();
     }
+    if (observe_) {
+      core_.advance(r.at, events_);
+      if (!events_.empty()) observe_(ReplayStep{r.sequence, r.at, nullptr, nullptr, events_});
+      events_.clear();
+    }
     auto result = core_.apply(command, r.at, events_);
+    if (observe_) observe_(ReplayStep{r.sequence, r.at, &command, &result, events_});
     events_.clear();
     ++report_.commands;
     if (!result.ok()) {
@@ -103,6 +112,7 @@ class Replayer {
   core::Core& core_;
   const PolicyCompiler& compile_;
   RecoveryReport& report_;
+  const std::function<void(const ReplayStep&)>& observe_;
   std::vector<Event> events_;
   std::uint64_t expected_ = 1;
 };
@@ -149,7 +159,7 @@ Result<RecoveryReport> recover(core::Core& core, const RecoveryOptions& options,
   }
   if (ec) return failure("cannot list " + options.dir + ": " + ec.message());
 
-  Replayer replay(core, compile, report);
+  Replayer replay(core, compile, report, options.observe);
   for (const auto& [last, path] : snapshots) {
     MappedFile file;
     if (Status s = file.open(path); !s.ok()) {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,10 +23,26 @@
 
 namespace sb::journal {
 
+// What recovery did at one point of the journal, for an observer (`switchboard replay`'s what-if
+// analysis reads the recorded run through it). Either the timers that fell due before a record
+// (`command` null: their events, each at its own deadline), or one command applied at `at`
+// with the core's answer and the events the command itself caused.
+struct ReplayStep {
+  std::uint64_t sequence = 0;  // of the record
+  Timestamp at;
+  const Command* command = nullptr;  // a SetPolicy carries its compiled policy
+  const Result<Reply>* result = nullptr;
+  std::span<const Event> events;
+};
+
 struct RecoveryOptions {
   std::string dir;
   bool truncate_corrupt = false;  // cut the journal at damage in the middle, losing what follows
   bool read_only = false;         // change no file (`switchboard replay`)
+  // Called for every step, in order, on the calling thread; may be empty. With an observer the
+  // timers due before a command fire in a separate advance() first, which the core guarantees
+  // is the same as letting apply() fire them.
+  std::function<void(const ReplayStep&)> observe;
 };
 
 struct RecoveryReport {

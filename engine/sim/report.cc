@@ -5,36 +5,13 @@
 #include <cstdio>
 
 namespace sb::sim {
-namespace {
 
 namespace json = boost::json;
 
+namespace {
+
 json::value opt(const std::optional<double>& v) {
   return v ? json::value(*v) : json::value(nullptr);
-}
-
-json::object queue_json(const QueueFigures& q) {
-  json::object o;
-  o["name"] = q.name;
-  o["offered"] = q.offered;
-  o["answered"] = q.answered;
-  o["abandoned"] = q.abandoned;
-  o["abandon_rate"] = q.abandoned_share;
-  o["waiting_at_end"] = q.waiting_at_end;
-  o["sla_threshold_s"] = q.threshold_s;
-  o["sla_target"] = q.target;
-  o["service_level"] = opt(q.service_level);
-  o["asa_s"] = opt(q.asa_s);
-  o["wait_s"] = json::object{{"p50", opt(q.wait_p50_s)},
-                             {"p80", opt(q.wait_p80_s)},
-                             {"p90", opt(q.wait_p90_s)},
-                             {"p95", opt(q.wait_p95_s)},
-                             {"p99", opt(q.wait_p99_s)}};
-  o["occupancy"] = q.occupancy;
-  o["affinity_hit_rate"] = opt(q.affinity_hit_rate);
-  o["repeat_contact_rate"] = q.repeat_contact_rate;
-  o["transfers"] = q.transfers;
-  return o;
 }
 
 std::string percent(const std::optional<double>& v) {
@@ -64,26 +41,61 @@ std::string duration_text(double s) {
   return buf;
 }
 
-std::string row(const QueueFigures& q) {
+}  // namespace
+
+std::string table_line(const std::array<std::string, kTableColumns>& c) {
+  char line[512];
+  std::snprintf(line, sizeof line, "%-14s %9s %9s %15s %13s %7s %7s %7s %7s %7s %8s %7s %9s\n",
+                c[0].c_str(), c[1].c_str(), c[2].c_str(), c[3].c_str(), c[4].c_str(), c[5].c_str(),
+                c[6].c_str(), c[7].c_str(), c[8].c_str(), c[9].c_str(), c[10].c_str(),
+                c[11].c_str(), c[12].c_str());
+  return line;
+}
+
+std::string table_header(std::string_view first) {
+  return table_line({std::string(first), "offered", "answered", "abandoned", "SL / within", "ASA",
+                     "p50", "p90", "p99", "occup.", "affinity", "repeat", "transfers"});
+}
+
+std::string table_row(std::string_view label, const QueueFigures& q) {
   char abandoned[48];
   std::snprintf(abandoned, sizeof abandoned, "%llu (%.1f%%)",
                 static_cast<unsigned long long>(q.abandoned), q.abandoned_share * 100);
   char sl[48];
   std::snprintf(sl, sizeof sl, "%s / %s", percent(q.service_level).c_str(),
                 duration_text(q.threshold_s).c_str());
-  char line[512];
-  std::snprintf(
-      line, sizeof line, "%-14s %9llu %9llu %15s %13s %7s %7s %7s %7s %6.1f%% %8s %7s %9llu\n",
-      q.name.c_str(), static_cast<unsigned long long>(q.offered),
-      static_cast<unsigned long long>(q.answered), abandoned,
-      q.threshold_s > 0 ? sl : percent(q.service_level).c_str(), secs(q.asa_s).c_str(),
-      secs(q.wait_p50_s).c_str(), secs(q.wait_p90_s).c_str(), secs(q.wait_p99_s).c_str(),
-      q.occupancy * 100, percent(q.affinity_hit_rate).c_str(),
-      percent(q.repeat_contact_rate).c_str(), static_cast<unsigned long long>(q.transfers));
-  return line;
+  char occupancy[16];
+  std::snprintf(occupancy, sizeof occupancy, "%.1f%%", q.occupancy * 100);
+  return table_line({std::string(label), std::to_string(q.offered), std::to_string(q.answered),
+                     abandoned, q.threshold_s > 0 ? sl : percent(q.service_level), secs(q.asa_s),
+                     secs(q.wait_p50_s), secs(q.wait_p90_s), secs(q.wait_p99_s), occupancy,
+                     percent(q.affinity_hit_rate), percent(q.repeat_contact_rate),
+                     std::to_string(q.transfers)});
 }
 
-}  // namespace
+json::object queue_json(const QueueFigures& q) {
+  json::object o;
+  o["name"] = q.name;
+  o["offered"] = q.offered;
+  o["answered"] = q.answered;
+  o["abandoned"] = q.abandoned;
+  o["abandon_rate"] = q.abandoned_share;
+  o["waiting_at_end"] = q.waiting_at_end;
+  o["sla_threshold_s"] = q.threshold_s;
+  o["sla_target"] = q.target;
+  o["service_level"] = opt(q.service_level);
+  o["asa_s"] = opt(q.asa_s);
+  o["wait_s"] = json::object{{"p50", opt(q.wait_p50_s)},
+                             {"p80", opt(q.wait_p80_s)},
+                             {"p90", opt(q.wait_p90_s)},
+                             {"p95", opt(q.wait_p95_s)},
+                             {"p99", opt(q.wait_p99_s)}};
+  o["occupancy"] = q.occupancy;
+  o["affinity_hit_rate"] = opt(q.affinity_hit_rate);
+  o["repeat_contact_rate"] = q.repeat_contact_rate;
+  o["transfers"] = q.transfers;
+  return o;
+}
 
 std::string report_table(const RunInfo& info, const Figures& f) {
   std::string out;
@@ -100,12 +112,9 @@ std::string report_table(const RunInfo& info, const Figures& f) {
   if (f.unrouted > 0) out += ", " + std::to_string(f.unrouted) + " matched no queue";
   if (f.refused > 0) out += ", " + std::to_string(f.refused) + " commands refused";
   out += "\n\n";
-  std::snprintf(line, sizeof line, "%-14s %9s %9s %15s %13s %7s %7s %7s %7s %7s %8s %7s %9s\n",
-                "queue", "offered", "answered", "abandoned", "SL / within", "ASA", "p50", "p90",
-                "p99", "occup.", "affinity", "repeat", "transfers");
-  out += line;
-  for (const QueueFigures& q : f.queues) out += row(q);
-  out += row(f.total);
+  out += table_header();
+  for (const QueueFigures& q : f.queues) out += table_row(q.name, q);
+  out += table_row(f.total.name, f.total);
   if (f.total.waiting_at_end > 0) {
     out += std::to_string(f.total.waiting_at_end) + " still waiting at the end (not counted)\n";
   }

@@ -2,8 +2,11 @@
 // columns are documented in docs/simulation.md. Pure functions, safe from any thread.
 #pragma once
 
+#include <array>
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/sim/erlang.h"
 #include "engine/sim/kpis.h"
@@ -19,6 +22,15 @@ struct RunInfo {
 };
 
 std::string report_table(const RunInfo& info, const Figures& f);
+
+// The figures table, shared with `switchboard replay`: a line of its cells at the columns'
+// widths (the first, 14 wide, names the row), the header line, and one row of figures.
+inline constexpr std::size_t kTableColumns = 13;
+std::string table_line(const std::array<std::string, kTableColumns>& cells);
+std::string table_header(std::string_view first = "queue");
+std::string table_row(std::string_view label, const QueueFigures& q);
+// One queue's (or the total's) figures as the JSON object of docs/simulation.md.
+boost::json::object queue_json(const QueueFigures& q);
 // One JSON object, no trailing newline.
 std::string report_json(const RunInfo& info, const Figures& f);
 

@@ -188,6 +188,7 @@ void Simulator::clock_to(std::int64_t us) {
 
 void Simulator::apply(const Command& command) {
   ++m_.commands;
+  if (options_.on_command) options_.on_command(command, stamp());
   if (!core_.apply(command, stamp(), events_).ok()) ++m_.refused;
   observe();
 }
@@ -298,6 +299,7 @@ void Simulator::create(std::uint64_t serial, Live live, std::optional<Duration> 
   c.priority = on.priority;
   live_.emplace(serial, live);  // before the command: its events name the interaction
   ++m_.commands;
+  if (options_.on_command) options_.on_command(c, stamp());
   const Result<Reply> r = core_.apply(c, stamp(), events_);
   if (!r.ok()) {
     live_.erase(serial);

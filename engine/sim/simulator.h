@@ -28,6 +28,9 @@ struct SimulationOptions {
   std::size_t timeline_points = 240;  // samples of the timeline (--plot)
   // Called at each timeline sample with the share of the run done (0-1).
   std::function<void(double)> progress;
+  // Called with every command just before the core applies it, at its time: what a live
+  // engine's journal would hold (`simulate --record`). May be empty.
+  std::function<void(const Command&, Timestamp)> on_command;
 };
 
 class Simulator {
