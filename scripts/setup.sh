@@ -9,6 +9,8 @@ packages=(
   libyaml-cpp-dev prometheus-cpp-dev libconcurrentqueue-dev
   doctest-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev
   clang libclang-rt-14-dev
+  # promtool (checks and unit-tests config/prometheus/alerts.yml) and the Prometheus server
+  prometheus
 )
 
 missing=()
