@@ -14,6 +14,7 @@
 #include "engine/api/json_decode.h"
 #include "engine/api/server.h"
 #include "engine/api/server_limits.h"
+#include "engine/app/logging.h"
 #include "engine/journal/journal.h"
 #include "switchboard/time.h"
 
@@ -40,6 +41,7 @@ struct ServerConfig {
   std::size_t inbound_queue_max = 65'536;
   Duration policy_watch = std::chrono::seconds(1);  // 0: don't watch the policy file
   JournalConfig journal;
+  LogConfig log;
 };
 
 // The config, or every problem as "FILE:LINE:COLUMN: message".
