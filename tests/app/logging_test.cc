@@ -131,8 +131,8 @@ TEST_CASE("X-Request-Id: a sane client id is kept; anything else gets a fresh on
   CHECK(api::request_id_from("3f2c-AB_9.x:y@z/+=") == "3f2c-AB_9.x:y@z/+=");
   const std::string longest(api::kRequestIdBytesMax, 'a');
   CHECK(api::request_id_from(longest) == longest);
-  for (const std::string bad : {std::string(), std::string("has space"), std::string("a\"b"),
-                                std::string("new\nline"), std::string("é"), longest + "a"}) {
+  for (const std::string& bad : {std::string(), std::string("has space"), std::string("a\"b"),
+                                 std::string("new\nline"), std::string("é"), longest + "a"}) {
     INFO(bad);
     const std::string id = api::request_id_from(bad);
     CHECK(id.size() == 32);

@@ -3,6 +3,7 @@
 // --log-level over the config's log.level.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <sstream>
 
 #include "tests/e2e/api_helpers.h"
