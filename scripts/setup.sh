@@ -8,7 +8,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libyaml-cpp-dev prometheus-cpp-dev libconcurrentqueue-dev
   doctest-dev libcli11-dev libspdlog-dev libfmt-dev libssl-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev lld
+  # promtool (checks and unit-tests config/prometheus/alerts.yml) and the Prometheus server
   prometheus
 )
 

@@ -213,6 +213,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream
     view.authorization = request_[boost::beast::http::field::authorization];
     view.content_type = request_[boost::beast::http::field::content_type];
     view.body = request_.body();
+    view.request_id = request_["X-Request-Id"];
     context_.handler.handle(view, io_, [self = this->shared_from_this()](ApiResponse response) {
       self->send(response, self->request_.version());
     });

@@ -8,6 +8,7 @@
 
 #include "engine/api/json_encode.h"
 #include "engine/api/policy_admin.h"
+#include "engine/api/request_log.h"
 #include "engine/api/router.h"
 
 namespace sb::api {
@@ -184,6 +185,8 @@ ApiResponse RequestHandler::health(bool ready_check) const {
 }
 
 void RequestHandler::handle(const HttpRequestView& request, IoThread& io, Respond respond) {
+  const RequestIdScope request_id(request_id_from(request.request_id));
+  respond = with_request_log(request.method, request.target, std::move(respond));
   RouteMiss miss;
   auto route = match_route(request.method, request.target, miss, decode_limits_.max_id_length);
   const std::size_t route_index =

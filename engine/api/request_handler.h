@@ -29,6 +29,7 @@ struct HttpRequestView {
   std::string_view authorization;
   std::string_view content_type;
   std::string_view body;
+  std::string_view request_id;  // the X-Request-Id header, "" when absent
 };
 
 class RequestHandler {
@@ -38,7 +39,8 @@ class RequestHandler {
                  metrics::Metrics& metrics);
 
   // Answers one HTTP request: `respond` is called exactly once, on `io`'s thread (perhaps before
-  // handle returns).
+  // handle returns). The answer carries X-Request-Id, and one log line ends the request
+  // (engine/api/request_log.h).
   void handle(const HttpRequestView& request, IoThread& io, Respond respond);
 
   // The stream's upgrade request: the caller, or the refusal to answer with.

@@ -29,6 +29,12 @@ int main(int argc, char** argv) {
                     "HOST:PORT to listen on (port 0: any free port); default: the config's, "
                     "127.0.0.1:8080");
   serve->add_option("--data-dir", serve_options.data_dir, "data directory; default: ./data");
+  serve
+      ->add_option("--log-level", serve_options.log_level,
+                   "trace, debug, info, warn, error, critical or off; default: the config's "
+                   "log.level, info")
+      ->check(
+          CLI::IsMember({"trace", "debug", "info", "warn", "warning", "error", "critical", "off"}));
   serve->add_flag("--truncate-corrupt", serve_options.truncate_corrupt,
                   "if the journal is damaged in the middle, cut it there (losing what follows) "
                   "instead of refusing to start");

@@ -16,6 +16,7 @@
 #include "engine/api/request_handler.h"
 #include "engine/api/server.h"
 #include "engine/app/journal_setup.h"
+#include "engine/app/logging.h"
 #include "engine/app/read_file.h"
 #include "engine/app/server_config.h"
 #include "engine/core/core.h"
@@ -87,6 +88,8 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
     return 1;
   }
   ServerConfig config = std::get<ServerConfig>(std::move(loaded));
+  if (!options.log_level.empty()) config.log.level = options.log_level;
+  configure_logging(config.log);
   if (!options.listen.empty()) config.listen = options.listen;
   if (!options.data_dir.empty()) config.data_dir = options.data_dir;
   auto host_port = split_host_port(config.listen);

@@ -14,8 +14,9 @@ namespace sb::app {
 struct ServeOptions {
   std::string config_file = "config/switchboard.yaml";
   std::string policy_file = "config/routing.yaml";
-  std::string listen;    // empty: the config's
-  std::string data_dir;  // empty: the config's
+  std::string listen;     // empty: the config's
+  std::string data_dir;   // empty: the config's
+  std::string log_level;  // empty: the config's (log.level)
   // Recovery: cut the journal at damage in the middle instead of refusing to start.
   bool truncate_corrupt = false;
 };

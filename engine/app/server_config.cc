@@ -174,6 +174,28 @@ void read_journal(Reader& r, const YAML::Node& node, ServerConfig& c) {
       });
 }
 
+void read_log(Reader& r, const YAML::Node& node, ServerConfig& c) {
+  r.fields(node, "log",
+           {
+               {"level",
+                [&](auto& n) {
+                  const std::string level = r.string(n, "level").value_or("");
+                  if (!valid_log_level(level)) {
+                    return r.error(n,
+                                   "level must be trace, debug, info, warn, error, critical "
+                                   "or off");
+                  }
+                  c.log.level = level;
+                }},
+               {"format",
+                [&](auto& n) {
+                  auto format = parse_log_format(r.string(n, "format").value_or(""));
+                  if (!format) return r.error(n, "format must be text or json");
+                  c.log.format = *format;
+                }},
+           });
+}
+
 }  // namespace
 
 std::optional<std::pair<std::string, std::uint16_t>> split_host_port(std::string_view text) {
@@ -264,6 +286,7 @@ std::variant<ServerConfig, std::vector<std::string>> load_server_config(std::str
                                  }
                                }}});
                   }},
+                 {"log", [&](auto& n) { read_log(r, n, c); }},
              });
   } catch (const YAML::Exception& e) {
     r.errors_.push_back(file + ":" + std::to_string(e.mark.line + 1) + ":" +

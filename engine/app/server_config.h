@@ -14,6 +14,7 @@
 #include "engine/api/json_decode.h"
 #include "engine/api/server.h"
 #include "engine/api/server_limits.h"
+#include "engine/app/logging.h"
 #include "engine/journal/journal.h"
 #include "switchboard/time.h"
 
@@ -42,6 +43,7 @@ struct ServerConfig {
   JournalConfig journal;
   // How often the core publishes its figures for /metrics (metrics.report_interval).
   Duration metrics_report_interval = std::chrono::seconds(1);
+  LogConfig log;
 };
 
 // The config, or every problem as "FILE:LINE:COLUMN: message".

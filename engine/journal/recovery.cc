@@ -160,7 +160,8 @@ Result<RecoveryReport> recover(core::Core& core, const RecoveryOptions& options,
   if (ec) return failure("cannot list " + options.dir + ": " + ec.message());
 
   Replayer replay(core, compile, report, options.observe);
-  for (const auto& [last, path] : snapshots) {
+  for (const auto& snapshot : snapshots) {
+    const std::string& path = snapshot.second;  // a plain reference: lambdas below capture it
     MappedFile file;
     if (Status s = file.open(path); !s.ok()) {
       report.warnings.push_back("skipping snapshot: " + s.message());

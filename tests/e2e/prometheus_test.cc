@@ -13,6 +13,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include "engine/client/http_client.h"
@@ -233,6 +235,42 @@ TEST_CASE("promtool check metrics accepts a live /metrics page") {
     page = http.request("GET", "/metrics").body;
     return page.find("switchboard_queue_answered_total{") != std::string::npos;
   }));
+  // The page and the contract (docs/metrics.txt) name the same families, with the same types.
+  std::map<std::string, std::string> contract;
+  {
+    std::ifstream in(source_dir() + "/docs/metrics.txt");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      std::istringstream fields(line);
+      std::string name, type;
+      fields >> name >> type;
+      if (name != "up") contract[name] = type;
+    }
+  }
+  REQUIRE(contract.size() > 40);
+  std::map<std::string, std::string> served;
+  {
+    std::istringstream lines(page);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (!line.starts_with("# TYPE ")) continue;
+      std::istringstream fields(line.substr(7));
+      std::string name, type;
+      fields >> name >> type;
+      served[name] = type;
+    }
+  }
+  for (const auto& [name, type] : served) {
+    INFO("served: " << name);
+    CHECK(contract.count(name) == 1);
+    if (contract.count(name) == 1) CHECK(contract[name] == type);
+  }
+  for (const auto& [name, type] : contract) {
+    INFO("in the contract: " << name);
+    CHECK(served.count(name) == 1);
+  }
+
   const std::string file = server.dir() + "/metrics.txt";
   write_file(file, page);
   const std::string out = server.dir() + "/promtool.txt";

@@ -67,7 +67,9 @@ TEST_CASE("Erlang B and C stay finite for large centres") {
 }
 
 TEST_CASE("Erlang A tends to Erlang C as patience grows") {
-  for (const auto& [a, c] : {std::pair{21.0, 30u}, std::pair{8.5, 10u}, std::pair{95.0, 100u}}) {
+  for (const auto& ac : {std::pair{21.0, 30u}, std::pair{8.5, 10u}, std::pair{95.0, 100u}}) {
+    const double a = ac.first;  // not a structured binding: CAPTURE's lambda captures it
+    const unsigned c = ac.second;
     const QueueForecast ec = erlang_c(model(a, c, 240));
     const QueueForecast ea = erlang_a(model(a, c, 240, 1e9));
     CAPTURE(a);
