@@ -39,7 +39,7 @@ for candidate in bench/replay/policy.yaml bench/replay/candidate.yaml; do
     start=$(date +%s.%N)
     "$switchboard" replay --data-dir "$data" --policy "$candidate" --json >"$out"
     end=$(date +%s.%N)
-    phases=$(grep -o '"seconds":{[^}]*}' "$out" | grep -o '[0-9.eE+-]*' | tr '\n' ' ')
+    phases=$(grep -o '"seconds":{[^}]*}' "$out" | grep -oE '[0-9][0-9.eE+-]*' | tr '\n' ' ')
     rm -f "$out"
     line=$(awk -v s="$start" -v e="$end" -v p="$phases" -v n="$commands" \
       'BEGIN { split(p, x, " "); w = e - s; printf "%.2f %.2f %.2f %.0f", w, x[1], x[2], n / w }')
