@@ -141,7 +141,6 @@ class RecordingBuilder {
   std::unordered_map<std::string, std::int32_t> contact_index_;  // live id -> latest contact
   std::unordered_map<OfferId, OpenOffer> offers_;                // pending offers
   std::unordered_map<std::string, Timestamp> away_since_;        // set away for missed offers
-  bool candidate_placed_ = false;
 };
 
 }  // namespace sb::sim
