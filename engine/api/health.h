@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace sb::api {
 
@@ -13,8 +14,12 @@ struct Health {
   std::atomic<bool> journal_recovered{true};  // until there is a journal to recover
   std::atomic<bool> shutting_down{false};
   std::atomic<std::size_t> connections{0};  // open connections, counted by the server
-  std::atomic<std::size_t> stream_sessions{0};
-  std::atomic<std::uint64_t> slow_consumers{0};  // stream sessions closed for falling behind
+  // Shared with the stream sessions, which may outlive this at shutdown.
+  struct StreamCounters {
+    std::atomic<std::size_t> sessions{0};
+    std::atomic<std::uint64_t> slow_consumers{0};  // closed for falling behind
+  };
+  std::shared_ptr<StreamCounters> streams = std::make_shared<StreamCounters>();
 };
 
 }  // namespace sb::api

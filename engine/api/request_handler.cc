@@ -370,8 +370,8 @@ void RequestHandler::submit_metrics(Respond respond) {
   figures.runtime = runtime_.stats();
   figures.core = runtime_.report();
   figures.connections = health_.connections.load(std::memory_order_relaxed);
-  figures.stream_sessions = health_.stream_sessions.load(std::memory_order_relaxed);
-  figures.slow_consumers = health_.slow_consumers.load(std::memory_order_relaxed);
+  figures.stream_sessions = health_.streams->sessions.load(std::memory_order_relaxed);
+  figures.slow_consumers = health_.streams->slow_consumers.load(std::memory_order_relaxed);
   const auto reloads = policy_.totals();
   figures.reloads = {reloads.accepted, reloads.refused};
   if (auto running = policy_.running()) {

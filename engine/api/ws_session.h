@@ -37,10 +37,11 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
         io_(io),
         slot_(std::move(slot)),
         caller_(std::move(caller)),
+        counters_(context_.handler.health().streams),
         close_timer_(io.context()) {}
 
   ~WsSession() override {
-    context_.handler.health().stream_sessions.fetch_sub(1, std::memory_order_relaxed);
+    counters_->sessions.fetch_sub(1, std::memory_order_relaxed);
     io_.hub().remove(this);
     io_.untrack(this);
   }
@@ -48,7 +49,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
   void run(boost::beast::http::request<boost::beast::http::string_body> upgrade) {
     namespace websocket = boost::beast::websocket;
     io_.track(this);
-    context_.handler.health().stream_sessions.fetch_add(1, std::memory_order_relaxed);
+    counters_->sessions.fetch_add(1, std::memory_order_relaxed);
     ws_.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(boost::beast::http::field::server, "switchboard");
@@ -64,7 +65,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
   void deliver(const std::shared_ptr<const std::string>& event) override {
     if (closing_) return;
     if (queue_.size() >= context_.limits.ws_queue_messages_max) {
-      context_.handler.health().slow_consumers.fetch_add(1, std::memory_order_relaxed);
+      counters_->slow_consumers.fetch_add(1, std::memory_order_relaxed);
       return close(boost::beast::websocket::close_code::policy_error, "slow consumer");
     }
     queue_.push_back(event);
@@ -187,6 +188,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
   IoThread& io_;
   ConnectionSlot slot_;
   Principal caller_;
+  std::shared_ptr<Health::StreamCounters> counters_;
   Subscription subscription_;
   boost::beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;

@@ -116,7 +116,8 @@ TEST_CASE("offers by result, and agents set away after missed offers") {
   const std::string first = h.agent_of("i1");
   h.reject("i1");  // goes to the other agent
   h.advance(31s);  // that offer expires
-  const ChannelStats& chat = channel(h.core().stats(), "chat");
+  const StatsSnapshot s = h.core().stats();
+  const ChannelStats& chat = channel(s, "chat");
   CHECK(chat.offers[static_cast<std::size_t>(OfferResult::Created)] >= 2);
   CHECK(chat.offers[static_cast<std::size_t>(OfferResult::Rejected)] == 1);
   CHECK(chat.offers[static_cast<std::size_t>(OfferResult::Expired)] >= 1);
