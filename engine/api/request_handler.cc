@@ -186,17 +186,12 @@ ApiResponse RequestHandler::health(bool ready_check) const {
 
 void RequestHandler::handle(const HttpRequestView& request, IoThread& io, Respond respond) {
   const RequestIdScope request_id(request_id_from(request.request_id));
-  respond = with_request_log(request.method, request.target, std::move(respond));
   RouteMiss miss;
   auto route = match_route(request.method, request.target, miss, decode_limits_.max_id_length);
   const std::size_t route_index =
       route ? static_cast<std::size_t>(route->endpoint) : route_labels().size() - 1;
-  respond = [&http = metrics_.http(), route_index, started = std::chrono::steady_clock::now(),
-             respond = std::move(respond)](ApiResponse r) {
-    http.observe(route_index, r.status,
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    respond(std::move(r));
-  };
+  respond = with_request_log(request.method, request.target, std::move(respond), &metrics_.http(),
+                             route_index);
   if (!route) {
     if (miss.bad_path) {
       return respond(error_response(api_error(400, "bad_request",

@@ -7,6 +7,8 @@
 #include <random>
 #include <vector>
 
+#include "engine/metrics/http_metrics.h"
+
 namespace sb::api {
 namespace {
 
@@ -84,13 +86,18 @@ RequestIdScope::~RequestIdScope() { t_request_id = std::move(previous_); }
 
 std::span<const LogField> current_log_fields() { return t_fields; }
 
-Respond with_request_log(std::string_view method, std::string_view target, Respond respond) {
+Respond with_request_log(std::string_view method, std::string_view target, Respond respond,
+                         metrics::HttpMetrics* http, std::size_t route) {
   return [id = std::string(current_request_id()), method = std::string(method),
           target = std::string(target), start = std::chrono::steady_clock::now(),
-          respond = std::move(respond)](ApiResponse r) {
+          respond = std::move(respond), http, route](ApiResponse r) {
     const RequestIdScope scope(id);
     r.headers.emplace_back("X-Request-Id", id);
-    log_done(method, target, r, std::chrono::steady_clock::now() - start);
+    const auto took = std::chrono::steady_clock::now() - start;
+    if (http != nullptr) {
+      http->observe(route, r.status, std::chrono::duration<double>(took).count());
+    }
+    log_done(method, target, r, took);
     respond(std::move(r));
   };
 }

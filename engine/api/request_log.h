@@ -11,6 +11,10 @@
 
 #include "engine/api/api_response.h"
 
+namespace sb::metrics {
+class HttpMetrics;
+}
+
 namespace sb::api {
 
 inline constexpr std::size_t kRequestIdBytesMax = 128;
@@ -46,7 +50,9 @@ std::span<const LogField> current_log_fields();
 // Wraps `respond` so that the answer carries X-Request-Id (this thread's current request id,
 // which must be set) and ends with one log line: method, target, status, duration, and for an
 // error its code and message. Successes log at debug, client errors at info, server errors at
-// warning.
-Respond with_request_log(std::string_view method, std::string_view target, Respond respond);
+// warning. With `http`, the same wrapper counts the request for /metrics under `route` (one
+// clock read and one wrapper per request for both).
+Respond with_request_log(std::string_view method, std::string_view target, Respond respond,
+                         metrics::HttpMetrics* http = nullptr, std::size_t route = 0);
 
 }  // namespace sb::api
