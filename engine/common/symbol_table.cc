@@ -3,16 +3,13 @@
 namespace sb {
 
 Symbol SymbolTable::intern(std::string_view text) {
-  if (auto it = index_.find(text); it != index_.end()) return it->second;
+  if (const Symbol found = index_.find(text); found != kNoSymbol) return found;
   const auto symbol = static_cast<Symbol>(names_.size());
-  const std::string& stored = names_.emplace_back(text);
-  index_.emplace(std::string_view(stored), symbol);
+  names_.emplace_back(text);
+  index_.insert(text, symbol);
   return symbol;
 }
 
-Symbol SymbolTable::find(std::string_view text) const {
-  auto it = index_.find(text);
-  return it == index_.end() ? kNoSymbol : it->second;
-}
+Symbol SymbolTable::find(std::string_view text) const { return index_.find(text); }
 
 }  // namespace sb

@@ -7,7 +7,8 @@
 #include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "engine/common/flat_id_index.h"
 
 namespace sb {
 
@@ -16,6 +17,11 @@ inline constexpr Symbol kNoSymbol = 0xFFFFFFFFu;
 
 class SymbolTable {
  public:
+  SymbolTable() = default;
+  // The index reads names through a pointer to names_: a copy would read the original's.
+  SymbolTable(const SymbolTable&) = delete;
+  SymbolTable& operator=(const SymbolTable&) = delete;
+
   // Returns the symbol of `text`, creating it if needed. Symbols are never freed.
   Symbol intern(std::string_view text);
   // Returns the symbol of `text`, or kNoSymbol if it was never interned.
@@ -24,12 +30,12 @@ class SymbolTable {
   std::size_t size() const { return names_.size(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  struct NameOf {
+    const std::deque<std::string>* names = nullptr;
+    std::string_view operator()(std::uint32_t symbol) const { return (*names)[symbol]; }
   };
-  std::deque<std::string> names_;  // deque: stable addresses for the map's views
-  std::unordered_map<std::string_view, Symbol, Hash, std::equal_to<>> index_;
+  std::deque<std::string> names_;
+  FlatIdIndex<NameOf> index_{NameOf{&names_}};
 };
 
 }  // namespace sb

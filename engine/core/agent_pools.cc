@@ -54,11 +54,16 @@ void AgentPools::remove_node(std::uint32_t node) {
 std::uint32_t AgentPools::add_class(Pool& p, const ClassKey& key, double static_score) {
   const auto c = static_cast<std::uint32_t>(p.classes.size());
   p.classes.push_back(AgentClass{key, static_score, Timestamp{}, kNone, kNone, 0});
-  // Classes are created rarely (a handful per pool): keep the score order by insertion.
-  auto pos = std::upper_bound(
-      p.by_score.begin(), p.by_score.end(), static_score,
-      [&p](double s, std::uint32_t other) { return s > p.classes[other].static_score; });
-  p.by_score.insert(pos, c);
+  // Classes are created rarely (a few hundred per pool): keep the score orders by insertion.
+  for (std::uint32_t step = 0; step < 32; ++step) {
+    if (!(key.step_mask & (1u << step))) continue;
+    if (p.by_step.size() <= step) p.by_step.resize(step + 1);
+    std::vector<ScoredClass>& order = p.by_step[step];
+    auto pos =
+        std::upper_bound(order.begin(), order.end(), static_score,
+                         [](double s, const ScoredClass& other) { return s > other.static_score; });
+    order.insert(pos, ScoredClass{static_score, c});
+  }
   return c;
 }
 

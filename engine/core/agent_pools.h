@@ -59,9 +59,16 @@ struct PoolNode {
   std::uint32_t channel = 0;
 };
 
+struct ScoredClass {
+  double static_score = 0;
+  std::uint32_t cls = kNone;
+};
+
 struct Pool {
   std::vector<AgentClass> classes;
-  std::vector<std::uint32_t> by_score;  // class indices, static_score descending
+  // Per escalation step, the classes whose step mask has that step, static_score descending:
+  // a search for step k walks only its own classes (a pool has a few hundred in all).
+  std::vector<std::vector<ScoredClass>> by_step;
   std::vector<ClassFamily> families;
   std::vector<std::uint32_t> class_by_free;  // per family, per free-slot count: class or kNone
   std::vector<std::pair<std::uint64_t, std::uint32_t>> family_by_key;  // sorted by key

@@ -265,10 +265,10 @@ class Core {
   SymbolTable symbols_;
   std::optional<LinkedPolicy> policy_;
   AgentTable agents_;
-  IdIndex agent_index_;
+  AgentIdIndex agent_index_{IdOf<AgentTable>{&agents_}};
   InteractionTable interactions_;
   std::vector<InteractionIndex> free_interactions_;
-  IdIndex interaction_index_;
+  InteractionIdIndex interaction_index_{IdOf<InteractionTable>{&interactions_}};
   std::deque<InteractionIndex> ended_;  // in the order they ended, for retention
   std::unordered_map<OfferId, InteractionIndex> offers_;
   std::unordered_map<InteractionIndex, Explanation> explanations_;  // of live offers/assignments

@@ -97,8 +97,8 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
   if (symbols_.size() + 1 + c.languages.size() + 2 * c.attributes.size() > limits_.max_symbols) {
     return make_error(ErrorCode::LimitExceeded, "attributes", "too many distinct names and values");
   }
-  auto found = agent_index_.find(c.agent_id);
-  const bool is_new = found == agent_index_.end();
+  const AgentIndex found = agent_index_.find(c.agent_id);
+  const bool is_new = found == kNone;
   if (is_new && agents_.size() >= limits_.max_agents) {
     return over_limit("agent_id", limits_.max_agents, "agents");
   }
@@ -107,7 +107,7 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
   draft.declared_channels = declared;
   rebuild_slots(draft);
   if (!is_new) {
-    const Agent& current = agents_[found->second];
+    const Agent& current = agents_[found];
     for (std::size_t ch = 0; ch < current.slots.size(); ++ch) {
       if (current.slots[ch].load > draft.slots[ch].capacity) {
         const std::string& name = symbols_.name(policy.channels[ch].name);
@@ -127,9 +127,9 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
     agents_[a].idle_since = now_;
     agents_[a].idle_seq = ++last_idle_seq_;
     agents_[a].slots.assign(policy.channels.size(), ChannelSlots{});
-    agent_index_.emplace(std::string_view(agents_[a].id), a);
+    agent_index_.insert(agents_[a].id, a);
   } else {
-    a = found->second;
+    a = found;
   }
   Agent& agent = agents_[a];
   agent.kind = c.kind;
@@ -168,8 +168,8 @@ void Core::rebuild_slots(Agent& agent) {
 }
 
 Result<Reply> Core::set_agent_state(const SetAgentState& c, std::vector<Event>& events) {
-  auto found = agent_index_.find(c.agent_id);
-  if (found == agent_index_.end()) {
+  const AgentIndex found = agent_index_.find(c.agent_id);
+  if (found == kNone) {
     return make_error(ErrorCode::NotFound, "agent_id", "no agent '" + c.agent_id + "'");
   }
   if (c.state == Presence::WrapUp) {
@@ -179,9 +179,9 @@ Result<Reply> Core::set_agent_state(const SetAgentState& c, std::vector<Event>& 
     return over_limit("reason", limits_.max_string_length, "characters");
   }
   const Symbol reason = c.reason.empty() ? kNoSymbol : symbols_.intern(c.reason);
-  set_presence(found->second, c.state, reason, events);
+  set_presence(found, c.state, reason, events);
   Reply reply;
-  reply.presence = effective_presence(agents_[found->second]);
+  reply.presence = effective_presence(agents_[found]);
   return reply;
 }
 

@@ -92,8 +92,8 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
   if (auto err = validate_attributes(c.attributes, "attributes")) return *err;
 
   const std::uint64_t hash = content_hash(c);
-  if (auto found = interaction_index_.find(c.interaction_id); found != interaction_index_.end()) {
-    const Interaction& existing = interactions_[found->second];
+  if (const InteractionIndex found = interaction_index_.find(c.interaction_id); found != kNone) {
+    const Interaction& existing = interactions_[found];
     if (existing.content_hash != hash) {
       return make_error(ErrorCode::Conflict, "id",
                         "interaction '" + c.interaction_id + "' exists with different content");
@@ -143,7 +143,7 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
   it = std::move(draft);
   it.created_at = now_;
   it.content_hash = hash;
-  interaction_index_.emplace(std::string_view(it.id), i);
+  interaction_index_.insert(it.id, i);
   ++live_;
   if (!it.customer_id.empty()) {
     it.customer = journeys_.touch(it.customer_id, now_);
@@ -194,9 +194,9 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
 }
 
 Result<Reply> Core::update_interaction(const UpdateInteraction& c, std::vector<Event>& events) {
-  auto found = interaction_index_.find(c.interaction_id);
-  if (found == interaction_index_.end()) return not_found(c.interaction_id);
-  const InteractionIndex i = found->second;
+  const InteractionIndex found = interaction_index_.find(c.interaction_id);
+  if (found == kNone) return not_found(c.interaction_id);
+  const InteractionIndex i = found;
   Interaction& it = interactions_[i];
   if (is_terminal(it.state)) return wrong_state(it.state, "update");
   if (c.sentiment && (!std::isfinite(*c.sentiment) || *c.sentiment < -1 || *c.sentiment > 1)) {
@@ -250,12 +250,12 @@ Result<Reply> Core::update_interaction(const UpdateInteraction& c, std::vector<E
 }
 
 Result<Reply> Core::cancel_interaction(const CancelInteraction& c, std::vector<Event>& events) {
-  auto found = interaction_index_.find(c.interaction_id);
-  if (found == interaction_index_.end()) return not_found(c.interaction_id);
+  const InteractionIndex found = interaction_index_.find(c.interaction_id);
+  if (found == kNone) return not_found(c.interaction_id);
   if (c.reason.size() > limits_.max_string_length) {
     return over_limit("reason", limits_.max_string_length, "characters");
   }
-  const InteractionIndex i = found->second;
+  const InteractionIndex i = found;
   Interaction& it = interactions_[i];
   switch (it.state) {
     case InteractionState::Queued:
@@ -300,9 +300,9 @@ Result<Reply> Core::cancel_interaction(const CancelInteraction& c, std::vector<E
 }
 
 Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vector<Event>& events) {
-  auto found = interaction_index_.find(c.interaction_id);
-  if (found == interaction_index_.end()) return not_found(c.interaction_id);
-  const InteractionIndex i = found->second;
+  const InteractionIndex found = interaction_index_.find(c.interaction_id);
+  if (found == kNone) return not_found(c.interaction_id);
+  const InteractionIndex i = found;
   const InteractionState state = interactions_[i].state;
   if (state != InteractionState::Queued && state != InteractionState::Offered &&
       state != InteractionState::Assigned) {
@@ -322,10 +322,10 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
   }
   AgentIndex target_agent = kNone;
   if (!c.agent_id.empty()) {
-    auto agent = agent_index_.find(c.agent_id);
-    if (agent == agent_index_.end())
+    const AgentIndex agent = agent_index_.find(c.agent_id);
+    if (agent == kNone)
       return make_error(ErrorCode::NotFound, "agent_id", "no agent '" + c.agent_id + "'");
-    target_agent = agent->second;
+    target_agent = agent;
     if (agents_[target_agent].slots[interactions_[i].channel_index].capacity == 0) {
       return make_error(ErrorCode::InvalidField, "agent_id",
                         "agent '" + c.agent_id + "' takes nothing on this channel");
@@ -382,12 +382,12 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
 }
 
 Result<Reply> Core::complete_interaction(const CompleteInteraction& c, std::vector<Event>& events) {
-  auto found = interaction_index_.find(c.interaction_id);
-  if (found == interaction_index_.end()) return not_found(c.interaction_id);
+  const InteractionIndex found = interaction_index_.find(c.interaction_id);
+  if (found == kNone) return not_found(c.interaction_id);
   if (c.outcome.size() > limits_.max_string_length) {
     return over_limit("outcome", limits_.max_string_length, "characters");
   }
-  const InteractionIndex i = found->second;
+  const InteractionIndex i = found;
   Interaction& it = interactions_[i];
   if (it.state != InteractionState::Assigned) return wrong_state(it.state, "complete");
   it.outcome = symbols_.intern(c.outcome.empty() ? "resolved" : c.outcome);

@@ -153,26 +153,40 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
 
   const std::uint32_t pool_id = pools_.pool_id(q.pool_group, channel);
   const Pool& pool = pools_.pool(pool_id);
-  const std::uint32_t bit = 1u << step;
   const ScoringWeights& w = q.weights;
   const double upset_level = upset(it.sentiment, q.sentiment.threshold);
   // Each class's ceiling: its static score, its sentiment fit and its head's idle time (the
   // longest in the class); members differ only in idle time, so a class's first two eligible
   // members are its best two. Affinity agents are scored apart, below. Classes are searched
-  // best ceiling first (a heap: most searches stop after a few), and the search ends at the
-  // first ceiling below the runner-up.
+  // best ceiling first, and the search ends at the first ceiling below the runner-up. A pool has
+  // hundreds of classes, so their ceilings are computed lazily: classes come in static-score
+  // order, and one joins the heap only while its static score plus the largest sentiment and
+  // idle bonus could still reach the best ceiling in the heap. (a + b) + c rounds monotonically,
+  // so the loose bound is never below the exact ceiling.
+  const double sentiment_bound = std::max(0.0, sentiment_feature(upset_level, 10, w.sentiment));
+  const double idle_bound = std::max(0.0, w.idle);
   std::vector<std::pair<double, std::uint32_t>>& heap = class_scratch_;
   heap.clear();
-  for (std::uint32_t c = 0; c < pool.classes.size(); ++c) {
-    const AgentClass& cls = pool.classes[c];
-    if (cls.count == 0 || !(cls.key.step_mask & bit)) continue;
-    const double ceiling = cls.static_score +
-                           sentiment_feature(upset_level, cls.key.deescalation, w.sentiment) +
-                           idle_feature(cls.head_idle_since, now_, policy.idle_horizon_us, w.idle);
-    heap.emplace_back(ceiling, c);
-  }
-  std::make_heap(heap.begin(), heap.end());
-  while (!heap.empty()) {
+  static const std::vector<ScoredClass> kNoClasses;
+  const std::vector<ScoredClass>& order =
+      step < pool.by_step.size() ? pool.by_step[step] : kNoClasses;
+  std::size_t next_class = 0;
+  while (true) {
+    while (next_class < order.size()) {
+      const ScoredClass& scored = order[next_class];
+      if (!heap.empty() &&
+          (scored.static_score + sentiment_bound) + idle_bound < heap.front().first)
+        break;
+      ++next_class;
+      const AgentClass& cls = pool.classes[scored.cls];
+      if (cls.count == 0) continue;
+      const double ceiling =
+          cls.static_score + sentiment_feature(upset_level, cls.key.deescalation, w.sentiment) +
+          idle_feature(cls.head_idle_since, now_, policy.idle_horizon_us, w.idle);
+      heap.emplace_back(ceiling, scored.cls);
+      std::push_heap(heap.begin(), heap.end());
+    }
+    if (heap.empty()) break;
     std::pop_heap(heap.begin(), heap.end());
     const auto [ceiling, c] = heap.back();
     heap.pop_back();
@@ -197,7 +211,7 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
           agent.pool_nodes.begin(), agent.pool_nodes.end(), pool_id,
           [this](std::uint32_t n, std::uint32_t p) { return pools_.node(n).pool < p; });
       const bool in_pool = node != agent.pool_nodes.end() && pools_.node(*node).pool == pool_id &&
-                           (pools_.family_key(*node).step_mask & bit);
+                           (pools_.family_key(*node).step_mask & (1u << step));
       if (in_pool && eligible(agent, a, it, q, step, ctx)) top.offer(score(a, it, q, customer));
     }
   }

@@ -70,9 +70,9 @@ std::vector<JourneyContact> Core::journey(std::string_view customer_id) const {
 std::shared_ptr<const Policy> Core::policy() const { return policy_ ? policy_->source : nullptr; }
 
 std::optional<AgentView> Core::agent(std::string_view id) const {
-  auto found = agent_index_.find(id);
-  if (found == agent_index_.end()) return std::nullopt;
-  const Agent& a = agents_[found->second];
+  const AgentIndex found = agent_index_.find(id);
+  if (found == kNone) return std::nullopt;
+  const Agent& a = agents_[found];
   AgentView v;
   v.id = a.id;
   v.kind = a.kind;
@@ -128,16 +128,16 @@ std::optional<Duration> Core::estimated_wait(InteractionIndex self) const {
 }
 
 std::optional<Core::Status> Core::status(std::string_view id) const {
-  auto found = interaction_index_.find(id);
-  if (found == interaction_index_.end()) return std::nullopt;
-  const Interaction& it = interactions_[found->second];
+  const InteractionIndex found = interaction_index_.find(id);
+  if (found == kNone) return std::nullopt;
+  const Interaction& it = interactions_[found];
   return Status{it.state, it.offer};
 }
 
 std::optional<InteractionView> Core::interaction(std::string_view id) const {
-  auto found = interaction_index_.find(id);
-  if (found == interaction_index_.end()) return std::nullopt;
-  const Interaction& it = interactions_[found->second];
+  const InteractionIndex found = interaction_index_.find(id);
+  if (found == kNone) return std::nullopt;
+  const Interaction& it = interactions_[found];
   InteractionView v;
   v.summary = summary(it);
   v.state = it.state;
@@ -148,13 +148,12 @@ std::optional<InteractionView> Core::interaction(std::string_view id) const {
   v.queued_at = it.queued_at;
   if (it.answered_at.us != 0) v.answered_at = it.answered_at;
   if (is_terminal(it.state)) v.ended_at = it.ended_at;
-  v.estimated_wait = estimated_wait(found->second);
+  v.estimated_wait = estimated_wait(found);
   v.effective_priority =
       it.state == InteractionState::Queued ? effective_priority(it) : it.priority;
   v.transfers = it.transfers;
   if (it.outcome != kNoSymbol) v.outcome = symbols_.name(it.outcome);
-  if (auto e = explanations_.find(found->second); e != explanations_.end())
-    v.explanation = e->second;
+  if (auto e = explanations_.find(found); e != explanations_.end()) v.explanation = e->second;
   return v;
 }
 

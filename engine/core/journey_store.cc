@@ -18,8 +18,7 @@ void JourneyStore::configure(std::uint32_t max_contacts, Duration lookback,
 }
 
 std::uint32_t JourneyStore::find(std::string_view customer_id) const {
-  auto it = index_.find(customer_id);
-  return it == index_.end() ? kNil : it->second;
+  return index_.find(customer_id);
 }
 
 const Customer* JourneyStore::get(std::uint32_t slot, std::string_view customer_id) const {
@@ -33,12 +32,12 @@ Customer* JourneyStore::get(std::uint32_t slot, std::string_view customer_id) {
 }
 
 std::uint32_t JourneyStore::touch(std::string_view customer_id, Timestamp now) {
-  if (auto it = index_.find(customer_id); it != index_.end()) {
-    Customer& c = slots_[it->second];
+  if (const std::uint32_t found = index_.find(customer_id); found != kNil) {
+    Customer& c = slots_[found];
     c.last_seen = now;
-    lru_unlink(it->second);
-    lru_push_back(it->second);
-    return it->second;
+    lru_unlink(found);
+    lru_push_back(found);
+    return found;
   }
   if (index_.size() >= max_customers_) evict_oldest();
   std::uint32_t slot;
@@ -54,7 +53,7 @@ std::uint32_t JourneyStore::touch(std::string_view customer_id, Timestamp now) {
   c.contacts.clear();
   c.last_seen = now;
   c.live = true;
-  index_.emplace(c.id, slot);
+  index_.insert(c.id, slot);
   lru_push_back(slot);
   return slot;
 }

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "engine/common/flat_id_index.h"
 #include "engine/common/symbol_table.h"
 #include "switchboard/time.h"
 
@@ -46,6 +46,11 @@ struct Customer {
 
 class JourneyStore {
  public:
+  JourneyStore() = default;
+  // The index reads ids through a pointer to slots_: a copy would read the original's.
+  JourneyStore(const JourneyStore&) = delete;
+  JourneyStore& operator=(const JourneyStore&) = delete;
+
   void configure(std::uint32_t max_contacts, Duration lookback, std::uint32_t max_customers);
 
   // The slot of `customer_id`, created if needed, marked most recently seen.
@@ -86,11 +91,11 @@ class JourneyStore {
   std::uint64_t next_seq_ = 1;
   std::vector<Customer> slots_;
   std::vector<std::uint32_t> free_;
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  struct IdOfSlot {
+    const std::vector<Customer>* slots = nullptr;
+    std::string_view operator()(std::uint32_t slot) const { return (*slots)[slot].id; }
   };
-  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> index_;
+  FlatIdIndex<IdOfSlot> index_{IdOfSlot{&slots_}};
   std::uint32_t lru_head_ = 0xFFFFFFFFu;
   std::uint32_t lru_tail_ = 0xFFFFFFFFu;
 };

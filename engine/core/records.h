@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/common/chunked_vector.h"
+#include "engine/common/flat_id_index.h"
 #include "engine/core/attr_value.h"
 #include "switchboard/time.h"
 #include "switchboard/types.h"
@@ -105,11 +105,13 @@ struct Interaction {
 using AgentTable = ChunkedVector<Agent>;
 using InteractionTable = ChunkedVector<Interaction>;
 
-// Ids to dense indices, keyed by views of the ids stored in the records themselves.
-struct IdHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+// Ids to dense indices; the ids are read back from the records themselves.
+template <typename Table>
+struct IdOf {
+  const Table* table = nullptr;
+  std::string_view operator()(std::uint32_t i) const { return (*table)[i].id; }
 };
-using IdIndex = std::unordered_map<std::string_view, std::uint32_t, IdHash, std::equal_to<>>;
+using AgentIdIndex = FlatIdIndex<IdOf<AgentTable>>;
+using InteractionIdIndex = FlatIdIndex<IdOf<InteractionTable>>;
 
 }  // namespace sb::core
