@@ -127,7 +127,7 @@ class Core {
  private:
   struct Candidate {
     AgentIndex agent = kNone;
-    ScoreBreakdown score;  // agent_id left empty until reported
+    ScoreParts score;
     Timestamp idle_since;
     std::uint64_t idle_seq = 0;
   };
@@ -214,7 +214,7 @@ class Core {
   // core_matching.cc
   void route(InteractionIndex i, std::vector<Event>& events);
   void fill_agent(AgentIndex a, std::vector<Event>& events);
-  bool try_preferred(InteractionIndex i, AgentIndex a, const char* reason,
+  bool try_preferred(InteractionIndex i, AgentIndex a, DecisionReason reason,
                      std::vector<Event>& events);
   Top2 best_agents(const Interaction& it, const LinkedQueue& q, std::uint32_t step,
                    MatchStrategy strategy) const;
@@ -232,8 +232,11 @@ class Core {
                   const Customer* customer) const;
   // The class an agent belongs to in the pool of (queue, channel), computed from scratch.
   ClassKey class_key(const Agent& agent, std::size_t queue_index, std::uint32_t channel) const;
-  void offer(InteractionIndex i, AgentIndex a, Explanation explanation, std::vector<Event>& events);
-  ScoreBreakdown named(const Candidate& c) const;
+  void offer(InteractionIndex i, AgentIndex a, const Decision& decision,
+             std::vector<Event>& events);
+  void forget_decision(Interaction& it);
+  ScoreBreakdown named(AgentIndex a, const ScoreParts& score) const;
+  Explanation explain(const Decision& d) const;
 
   // core_policy.cc
   Result<Reply> set_policy(const SetPolicy& c, std::vector<Event>& events);
@@ -271,7 +274,9 @@ class Core {
   InteractionIdIndex interaction_index_{IdOf<InteractionTable>{&interactions_}};
   std::deque<InteractionIndex> ended_;  // in the order they ended, for retention
   std::unordered_map<OfferId, InteractionIndex> offers_;
-  std::unordered_map<InteractionIndex, Explanation> explanations_;  // of live offers/assignments
+  // The decisions of live offers and assignments, by Interaction::decision; freed slots reused.
+  std::vector<Decision> decisions_;
+  std::vector<std::uint32_t> free_decisions_;
   OfferId next_offer_ = 1;
   std::vector<QueueRuntime> queue_runtimes_;
   AgentPools pools_;

@@ -164,6 +164,15 @@ std::vector<std::string> Core::check_invariants() const {
                     " points to an interaction not offered by it");
     }
   }
+  std::size_t decisions_held = 0;
+  for (InteractionIndex i = 0; i < interactions_.size(); ++i) {
+    if (interactions_[i].decision != kNone) ++decisions_held;
+  }
+  if (decisions_held + free_decisions_.size() != decisions_.size()) {
+    bad.push_back("routing decisions leak: " + std::to_string(decisions_held) + " held, " +
+                  std::to_string(free_decisions_.size()) + " free, " +
+                  std::to_string(decisions_.size()) + " slots");
+  }
   std::size_t set_entries = 0;
   for (const WaitingSet& set : waiting_) {
     for (const WaitKey& key : set) {
@@ -267,12 +276,19 @@ Result<Explanation> Core::preview(const CreateInteraction& c, MatchStrategy stra
                       "no queue of the policy takes this interaction");
   const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue)];
   const Top2 top = best_agents(it, q, 0, strategy);
-  Explanation why;
-  why.queue = symbols_.name(q.name);
-  why.reason = top.best ? "best_score" : "no_agent_free";
-  if (top.best) why.chosen = named(*top.best);
-  if (top.second) why.runner_up = named(*top.second);
-  why.candidates = top.considered;
+  Decision decision;
+  decision.queue = q.name;
+  if (top.best) {
+    decision.chosen = top.best->score;
+    decision.chosen_agent = top.best->agent;
+  }
+  if (top.second) {
+    decision.runner_up = top.second->score;
+    decision.runner_up_agent = top.second->agent;
+  }
+  decision.candidates = top.considered;
+  Explanation why = explain(decision);
+  if (!top.best) why.reason = "no_agent_free";
   return why;
 }
 

@@ -116,6 +116,7 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
   draft.channel = symbols_.intern(c.channel);
   draft.channel_index = static_cast<std::uint32_t>(channel_index);
   // Looked up, not interned, until the create is accepted: a rejected command adds no symbol.
+  draft.attributes.reserve(c.attributes.size());  // exactly: they live as long as it does
   for (const auto& [key, value] : c.attributes) {
     set_attr(draft.attributes, symbols_.find(key), AttrValue::lookup(value, symbols_));
   }
@@ -175,7 +176,7 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
         const Agent& agent = agents_[prev];
         if (agent.presence == Presence::Available && agent.slots[it.channel_index].capacity > 0 &&
             eligible_any_step(agent, prev, it, q)) {
-          routed = try_preferred(i, prev, "preferred_agent", events);
+          routed = try_preferred(i, prev, DecisionReason::PreferredAgent, events);
           if (!routed) {
             hold_for(i, prev, q.affinity.preferred_agent_wait, events);
             routed = true;  // waiting for that agent
@@ -373,7 +374,7 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
     it.held_named = true;
     check_sla(i, events);
     events.push_back(Event{now_, InteractionTransferred{it.id, from_queue, "", c.agent_id}});
-    if (!try_preferred(i, target_agent, "named_agent", events)) {
+    if (!try_preferred(i, target_agent, DecisionReason::NamedAgent, events)) {
       hold_for(i, target_agent, policy_->source->offers.transfer_wait, events);
     }
   }
@@ -503,7 +504,7 @@ AgentIndex Core::withdraw_offer(InteractionIndex i, OfferEndReason reason,
   SB_CHECK(it.state == InteractionState::Offered);
   const AgentIndex a = it.agent;
   offers_.erase(it.offer);
-  explanations_.erase(i);
+  forget_decision(it);
   erase_value(agents_[a].offered, i);
   events.push_back(Event{now_, OfferEnded{it.offer, agents_[a].id, it.id, reason}});
   observe_offer(it, reason == OfferEndReason::Rejected  ? OfferResult::Rejected
@@ -543,7 +544,7 @@ void Core::finish(InteractionIndex i, InteractionState state, std::vector<Event>
   it.state = state;
   it.ended_at = now_;
   ++it.epoch;
-  explanations_.erase(i);
+  forget_decision(it);
   if (Contact* contact = contact_of(it)) {
     contact->ended_at = now_;
     contact->outcome = it.outcome;

@@ -10,8 +10,8 @@ namespace sb::core {
 namespace {
 
 // Highest score; on a tie, the longest idle (the same order as the pool classes).
-bool better(const ScoreBreakdown& as, Timestamp ai, std::uint64_t a, const ScoreBreakdown& bs,
-            Timestamp bi, std::uint64_t b) {
+bool better(const ScoreParts& as, Timestamp ai, std::uint64_t a, const ScoreParts& bs, Timestamp bi,
+            std::uint64_t b) {
   if (as.total != bs.total) return as.total > bs.total;
   if (ai != bi) return ai < bi;
   return a < b;
@@ -67,7 +67,7 @@ Core::Candidate Core::score(AgentIndex a, const Interaction& it, const LinkedQue
   c.agent = a;
   c.idle_since = agent.idle_since;
   c.idle_seq = agent.idle_seq;
-  ScoreBreakdown& s = c.score;
+  ScoreParts& s = c.score;
   const std::uint32_t free = free_slots(agent, it.channel_index);
   const std::uint32_t capacity = agent.slots[it.channel_index].capacity;
   s.skill = skill_feature(skill_sum, q.skills.size(), w.skill);
@@ -218,10 +218,29 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
   return top;
 }
 
-ScoreBreakdown Core::named(const Candidate& c) const {
-  ScoreBreakdown s = c.score;
-  s.agent_id = agents_[c.agent].id;
+ScoreBreakdown Core::named(AgentIndex a, const ScoreParts& score) const {
+  ScoreBreakdown s;
+  s.agent_id = agents_[a].id;
+  s.total = score.total;
+  s.skill = score.skill;
+  s.idle = score.idle;
+  s.load = score.load;
+  s.affinity = score.affinity;
+  s.sentiment = score.sentiment;
   return s;
+}
+
+Explanation Core::explain(const Decision& d) const {
+  static constexpr const char* kReasons[] = {"best_score", "preferred_agent", "agent_became_free",
+                                             "named_agent"};
+  Explanation why;
+  why.queue = symbols_.name(d.queue);
+  why.step = d.step;
+  why.reason = kReasons[static_cast<std::size_t>(d.reason)];
+  if (d.chosen_agent != kNone) why.chosen = named(d.chosen_agent, d.chosen);
+  if (d.runner_up_agent != kNone) why.runner_up = named(d.runner_up_agent, d.runner_up);
+  why.candidates = d.candidates;
+  return why;
 }
 
 void Core::route(InteractionIndex i, std::vector<Event>& events) {
@@ -233,31 +252,36 @@ void Core::route(InteractionIndex i, std::vector<Event>& events) {
   const Top2 top = best_agents(it, q, it.step, MatchStrategy::Indexed);
   if (stopwatch_) stats_.decision_time.observe(static_cast<double>(stopwatch_() - started) * 1e-9);
   if (!top.best) return;
-  Explanation why;
-  why.queue = symbols_.name(q.name);
+  Decision why;
+  why.queue = q.name;
   why.step = it.step;
-  why.reason = "best_score";
-  why.chosen = named(*top.best);
-  if (top.second) why.runner_up = named(*top.second);
+  why.reason = DecisionReason::BestScore;
+  why.chosen = top.best->score;
+  why.chosen_agent = top.best->agent;
+  if (top.second) {
+    why.runner_up = top.second->score;
+    why.runner_up_agent = top.second->agent;
+  }
   why.candidates = top.considered;
   leave_waiting(i);
-  offer(i, top.best->agent, std::move(why), events);
+  offer(i, top.best->agent, why, events);
 }
 
-bool Core::try_preferred(InteractionIndex i, AgentIndex a, const char* reason,
+bool Core::try_preferred(InteractionIndex i, AgentIndex a, DecisionReason reason,
                          std::vector<Event>& events) {
   const Interaction& it = interactions_[i];
   if (free_slots(agents_[a], it.channel_index) == 0) return false;
   const LinkedQueue& q =
       policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
-  Explanation why;
-  why.queue = symbols_.name(q.name);
+  Decision why;
+  why.queue = q.name;
   why.step = it.step;
   why.reason = reason;
-  why.chosen = named(score(a, it, q, customer_of(it)));
+  why.chosen = score(a, it, q, customer_of(it)).score;
+  why.chosen_agent = a;
   why.candidates = 1;
   leave_waiting(i);
-  offer(i, a, std::move(why), events);
+  offer(i, a, why, events);
   return true;
 }
 
@@ -323,19 +347,21 @@ void Core::fill_agent(AgentIndex a, std::vector<Event>& events) {
     const Interaction& it = interactions_[best];
     const LinkedQueue& q =
         policy.queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
-    Explanation why;
-    why.queue = symbols_.name(q.name);
+    Decision why;
+    why.queue = q.name;
     why.step = it.step;
-    why.reason =
-        !from_hold ? "agent_became_free" : (it.held_named ? "named_agent" : "preferred_agent");
-    why.chosen = named(score(a, it, q, customer_of(it)));
+    why.reason = !from_hold      ? DecisionReason::AgentBecameFree
+                 : it.held_named ? DecisionReason::NamedAgent
+                                 : DecisionReason::PreferredAgent;
+    why.chosen = score(a, it, q, customer_of(it)).score;
+    why.chosen_agent = a;
     why.candidates = 1;
     leave_waiting(best);
-    offer(best, a, std::move(why), events);
+    offer(best, a, why, events);
   }
 }
 
-void Core::offer(InteractionIndex i, AgentIndex a, Explanation explanation,
+void Core::offer(InteractionIndex i, AgentIndex a, const Decision& decision,
                  std::vector<Event>& events) {
   Interaction& it = interactions_[i];
   SB_CHECK(it.state == InteractionState::Queued && !it.in_waiting_set && it.held_for == kNone);
@@ -354,10 +380,25 @@ void Core::offer(InteractionIndex i, AgentIndex a, Explanation explanation,
   created.agent_id = agents_[a].id;
   created.interaction = summary(it);
   created.journey = journey_of(it);
-  created.explanation = explanation;
+  created.explanation = explain(decision);
   created.expires_at = it.offer_expires_at;
-  explanations_.insert_or_assign(i, std::move(explanation));
+  if (it.decision == kNone) {
+    if (free_decisions_.empty()) {
+      it.decision = static_cast<std::uint32_t>(decisions_.size());
+      decisions_.emplace_back();
+    } else {
+      it.decision = free_decisions_.back();
+      free_decisions_.pop_back();
+    }
+  }
+  decisions_[it.decision] = decision;
   events.push_back(Event{now_, std::move(created)});
+}
+
+void Core::forget_decision(Interaction& it) {
+  if (it.decision == kNone) return;
+  free_decisions_.push_back(it.decision);
+  it.decision = kNone;
 }
 
 }  // namespace sb::core

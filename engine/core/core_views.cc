@@ -153,7 +153,7 @@ std::optional<InteractionView> Core::interaction(std::string_view id) const {
       it.state == InteractionState::Queued ? effective_priority(it) : it.priority;
   v.transfers = it.transfers;
   if (it.outcome != kNoSymbol) v.outcome = symbols_.name(it.outcome);
-  if (auto e = explanations_.find(found); e != explanations_.end()) v.explanation = e->second;
+  if (it.decision != kNone) v.explanation = explain(decisions_[it.decision]);
   return v;
 }
 

@@ -18,18 +18,18 @@ namespace sb::core {
 struct Contact {
   std::uint64_t seq = 0;  // unique across the store; interactions find their contact by it
   std::string interaction_id;
+  Timestamp created_at;
+  Timestamp answered_at;  // .us == 0: not answered
+  Timestamp ended_at;     // .us == 0: not ended
+  // The journey this contact belongs to (same customer and intent, repeats within the repeat
+  // window): measurements only, never read by routing.
+  Timestamp journey_start;
   Symbol channel = kNoSymbol;
   Symbol queue = kNoSymbol;
   std::uint32_t agent = 0xFFFFFFFFu;  // AgentIndex, kNone if never answered
   Symbol intent = kNoSymbol;
   Symbol outcome = kNoSymbol;
-  Timestamp created_at;
-  Timestamp answered_at;  // .us == 0: not answered
-  Timestamp ended_at;     // .us == 0: not ended
   float sentiment = 0;
-  // The journey this contact belongs to (same customer and intent, repeats within the repeat
-  // window): measurements only, never read by routing.
-  Timestamp journey_start;
   std::uint16_t journey_contacts = 1;
   std::uint16_t journey_switches = 0;
   bool journey_human = false;  // a human agent answered one of its contacts

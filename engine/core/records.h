@@ -63,41 +63,70 @@ struct Agent {
   }
 };
 
+// Each factor of an agent's score, already weighted; total is their sum. The public
+// ScoreBreakdown adds the agent's id, which the core looks up only when a decision is reported.
+struct ScoreParts {
+  double total = 0;
+  double skill = 0;
+  double idle = 0;
+  double load = 0;
+  double affinity = 0;
+  double sentiment = 0;
+};
+
+enum class DecisionReason : std::uint8_t { BestScore, PreferredAgent, AgentBecameFree, NamedAgent };
+
+// A routing decision as the core keeps it while its offer or assignment lives: indices and
+// numbers, named (sb::Explanation) only when an event or a view reports it.
+struct Decision {
+  ScoreParts chosen;
+  ScoreParts runner_up;
+  AgentIndex chosen_agent = kNone;
+  AgentIndex runner_up_agent = kNone;  // kNone: there was no runner-up
+  Symbol queue = kNoSymbol;
+  std::uint32_t step = 0;
+  std::uint32_t candidates = 0;  // eligible agents considered
+  DecisionReason reason = DecisionReason::BestScore;
+};
+
+// Fields are grouped by size, largest first, so that padding costs nothing: a waiting
+// interaction's bytes are one of the core's memory goals.
 struct Interaction {
   std::string id;
   std::string customer_id;
-  Symbol channel = kNoSymbol;
-  std::uint32_t channel_index = 0;  // in the installed policy
-  std::uint32_t customer = kNone;   // journey store slot (kNone: evicted)
   AttrMap attributes;
+  std::vector<AgentIndex> excluded;  // agents who rejected or missed it
   double sentiment = 0;
   double priority = 0;
-  InteractionState state = InteractionState::Queued;
-  QueueIndex queue = kNone;
-  std::uint32_t step = 0;
   Timestamp created_at;
   Timestamp queued_at;  // entered its current queue: steps, aging and SLA count from here
   Timestamp answered_at;
   Timestamp ended_at;
-  std::uint64_t content_hash = 0;  // of the create command, for idempotency
-  QueueIndex first_queue = kNone;  // the answer to a retried create
-  InteractionState first_state = InteractionState::Queued;
-  AgentIndex agent = kNone;  // offered to or assigned to
-  OfferId offer = 0;
   Timestamp offer_expires_at;
-  std::vector<AgentIndex> excluded;  // agents who rejected or missed it
-  AgentIndex held_for = kNone;
-  bool held_named = false;  // held by a transfer to a named agent (else a preferred-agent wait)
-  std::uint32_t epoch = 0;  // bumps on every state change; stale timers compare it
-  std::uint32_t queue_epoch = 0;      // bumps when it enters a queue
-  std::uint32_t sla_timer_epoch = 0;  // the queue_epoch its SLA timer was set for
-  bool sla_breached = false;
-  std::uint32_t transfers = 0;
+  std::uint64_t content_hash = 0;  // of the create command, for idempotency
+  OfferId offer = 0;
   std::uint64_t journey_seq = 0;  // its contact in the journey store
-  Symbol outcome = kNoSymbol;
   // Position in a waiting set while Queued and not held.
   double order_key = 0;
   std::uint64_t wait_seq = 0;
+  Symbol channel = kNoSymbol;
+  std::uint32_t channel_index = 0;  // in the installed policy
+  std::uint32_t customer = kNone;   // journey store slot (kNone: evicted)
+  QueueIndex queue = kNone;
+  std::uint32_t step = 0;
+  QueueIndex first_queue = kNone;  // the answer to a retried create
+  AgentIndex agent = kNone;        // offered to or assigned to
+  AgentIndex held_for = kNone;
+  std::uint32_t epoch = 0;            // bumps on every state change; stale timers compare it
+  std::uint32_t queue_epoch = 0;      // bumps when it enters a queue
+  std::uint32_t sla_timer_epoch = 0;  // the queue_epoch its SLA timer was set for
+  std::uint32_t transfers = 0;
+  Symbol outcome = kNoSymbol;
+  std::uint32_t decision = kNone;  // in the core's decisions, while offered or assigned
+  InteractionState state = InteractionState::Queued;
+  InteractionState first_state = InteractionState::Queued;
+  bool held_named = false;  // held by a transfer to a named agent (else a preferred-agent wait)
+  bool sla_breached = false;
   bool in_waiting_set = false;
 };
 

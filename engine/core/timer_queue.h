@@ -22,18 +22,26 @@ enum class TimerKind : std::uint8_t {
   WellbeingEnd,  // target is an agent: its cool-down ended, it may take upset customers again
 };
 
+// 24 bytes: a waiting interaction holds two or three, and the heap is walked on every advance.
 struct Timer {
   Timestamp due;
-  std::uint64_t seq = 0;
-  TimerKind kind = TimerKind::Step;
+  std::uint64_t seq : 56 = 0;  // 2^56 timers: centuries at a million a second
+  TimerKind kind : 8 = TimerKind::Step;
   std::uint32_t target = kNone;  // an InteractionIndex, or an AgentIndex for agent timers
   std::uint32_t epoch = 0;
 };
+static_assert(sizeof(Timer) == 24);
 
 class TimerQueue {
  public:
   void schedule(Timestamp due, TimerKind kind, std::uint32_t target, std::uint32_t epoch) {
-    heap_.push(Timer{due, next_seq_++, kind, target, epoch});
+    Timer t;
+    t.due = due;
+    t.seq = next_seq_++;
+    t.kind = kind;
+    t.target = target;
+    t.epoch = epoch;
+    heap_.push(t);
   }
   bool due(Timestamp now) const { return !heap_.empty() && heap_.top().due <= now; }
   Timer pop() {
