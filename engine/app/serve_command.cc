@@ -76,6 +76,9 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
   for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  // A file grown past RLIMIT_FSIZE fails with EFBIG, which the journal handles like any failed
+  // write (503 journal_unavailable, repaired later); the default SIGXFSZ would kill the server.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   auto config_text = read_file(options.config_file);
   if (!config_text) {

@@ -272,11 +272,22 @@ std::optional<Clock::time_point> FileJournal::poll_deadline() const {
 
 Status FileJournal::repair() {
   if (healthy()) return {};
-  if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
-    return Status::error("cannot cut " + segment_path_ + " back: " + errno_text());
+  if (fd_ >= 0 && !segment_has_records_) {
+    // Nothing of it to keep. Drop it, so that the fresh segment below — the same name, since it
+    // starts at the same sequence — is a new file whose header must reach the disk: otherwise
+    // start_segment() would keep this one and the repair would succeed without writing a byte.
+    ::close(fd_);
+    fd_ = -1;
+    ::unlink(segment_path_.c_str());
   }
-  if (Status s = sync(); !s.ok()) return s;
-  // Go on in a fresh segment, away from pages whose write-back failed.
+  if (fd_ >= 0) {
+    if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+      return Status::error("cannot cut " + segment_path_ + " back: " + errno_text());
+    }
+    if (Status s = sync(); !s.ok()) return s;
+  }
+  // Go on in a fresh segment, away from pages whose write-back failed. Until that works there
+  // is no open segment (fd_ < 0); nothing writes while the journal is unhealthy.
   if (Status s = start_segment(); !s.ok()) return s;
   healthy_.store(true, std::memory_order_release);
   return {};

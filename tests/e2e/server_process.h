@@ -37,6 +37,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  // The server's process id (for prlimit and the like; signal() and stop() for signals).
+  pid_t pid() const { return pid_; }
   client::Endpoint endpoint(std::string token = "") const;
   const std::string& dir() const { return dir_; }
   const std::string& policy_file() const { return policy_file_; }

@@ -304,6 +304,39 @@ TEST_CASE("a failed write or fsync leaves nothing of its batch, and repair resum
   CHECK(replayed.state_hash() == w.live().state_hash());
 }
 
+// A segment that holds no records yet (just opened at a start, a rotation or a snapshot's seal):
+// repair must not call the disk good again without trying it.
+TEST_CASE("repair of a segment with no records yet still tries the disk") {
+  TempDir dir;
+  Workload w(23);
+  auto ops = std::make_shared<FaultyOps>();
+  auto j = test::open_journal(test::options_for(dir), 1, ops);
+  SUBCASE("right after the start") {}
+  SUBCASE("right after a seal") {
+    run(w, *j, 3);
+    REQUIRE(j->snapshot_now());
+    j->wait_for_snapshots();
+  }
+  SUBCASE("fsync fails") { ops->fail_sync = true; }
+  ops->fail_write = !ops->fail_sync;
+  CHECK_FALSE(w.batch(*j, 5));
+  CHECK(j->stats().failures == 1);
+  CHECK_FALSE(j->repair().ok());  // the disk is still failing
+  CHECK_FALSE(j->healthy());
+  CHECK_FALSE(j->repair().ok());
+  CHECK(j->stats().failures == 1);
+  ops->fail_write = false;
+  ops->fail_sync = false;
+  REQUIRE(j->repair().ok());
+  CHECK(j->healthy());
+  run(w, *j, 5);
+  j.reset();
+  core::Core replayed;
+  const RecoveryReport report = test::recover_ok(replayed, dir.path());
+  CHECK(report.warnings.empty());
+  CHECK(replayed.state_hash() == w.live().state_hash());
+}
+
 TEST_CASE("snapshots compact the journal atomically and replace the segments they cover") {
   TempDir dir;
   Workload w(21);
