@@ -7,14 +7,40 @@
 namespace sb::core {
 
 void AgentPools::reset(std::size_t queues, std::size_t channels) {
+  SB_CHECK(channels <= 64 && queues * channels < (std::size_t{1} << 26));
   channels_ = channels;
   pools_.assign(queues * channels, Pool{});
   nodes_ = {};
-  free_.clear();
+  free_runs_.clear();
+  free_nodes_ = 0;
 }
 
-std::uint32_t AgentPools::add_node(AgentIndex agent, std::uint32_t pool, std::uint32_t channel,
-                                   const ClassKey& key) {
+std::uint32_t AgentPools::allocate_run(std::uint32_t count) {
+  if (count == 0) return kNone;
+  if (count < free_runs_.size() && !free_runs_[count].empty()) {
+    const std::uint32_t first = free_runs_[count].back();
+    free_runs_[count].pop_back();
+    free_nodes_ -= count;
+    return first;
+  }
+  const auto first = static_cast<std::uint32_t>(nodes_.size());
+  for (std::uint32_t k = 0; k < count; ++k) nodes_.emplace_back();  // chunked: no moves
+  return first;
+}
+
+void AgentPools::free_run(std::uint32_t first, std::uint32_t count) {
+  if (count == 0) return;
+  for (std::uint32_t n = first; n < first + count; ++n) {
+    unlink(n);
+    nodes_[n].agent = kNone;
+  }
+  if (free_runs_.size() <= count) free_runs_.resize(count + 1);
+  free_runs_[count].push_back(first);
+  free_nodes_ += count;
+}
+
+void AgentPools::init_node(std::uint32_t n, AgentIndex agent, std::uint32_t pool,
+                           const ClassKey& key) {
   SB_ASSERT(pool < pools_.size());
   Pool& p = pools_[pool];
   ClassKey family_key = key;
@@ -33,22 +59,13 @@ std::uint32_t AgentPools::add_node(AgentIndex agent, std::uint32_t pool, std::ui
     p.class_by_free.resize(p.class_by_free.size() + key.capacity + 1u, kNone);
     p.family_by_key.insert(at, {packed, family});
   }
-  std::uint32_t n;
-  if (!free_.empty()) {
-    n = free_.back();
-    free_.pop_back();
-  } else {
-    n = static_cast<std::uint32_t>(nodes_.size());
-    nodes_.emplace_back();  // chunked: no doubling, no moves
-  }
-  nodes_[n] = PoolNode{agent, pool, family, kNone, kNone, kNone, channel};
-  return n;
-}
-
-void AgentPools::remove_node(std::uint32_t node) {
-  unlink(node);
-  nodes_[node].agent = kNone;
-  free_.push_back(node);
+  PoolNode& node = nodes_[n];
+  SB_ASSERT(node.cls == kNone);
+  node = PoolNode{};
+  node.agent = agent;
+  node.pool = pool;
+  node.channel = static_cast<std::uint32_t>(pool % channels_);
+  node.family = family;
 }
 
 std::uint32_t AgentPools::add_class(Pool& p, const ClassKey& key, double static_score) {

@@ -49,15 +49,17 @@ struct ClassFamily {
 };
 
 // One membership of an agent: in pool `pool` (queue x channel), in class `cls` while routable.
+// 24 bytes: an agent has a couple of dozen, the largest part of its memory.
 struct PoolNode {
   AgentIndex agent = kNone;
-  std::uint32_t pool = kNone;
+  std::uint32_t pool : 26 = 0;    // AgentPools::reset keeps pool ids below 2^26
+  std::uint32_t channel : 6 = 0;  // pool % channels, kept to spare relink a division
   std::uint32_t family = kNone;
   std::uint32_t cls = kNone;  // kNone: not routable now (unlinked)
   std::uint32_t prev = kNone;
   std::uint32_t next = kNone;
-  std::uint32_t channel = 0;
 };
+static_assert(sizeof(PoolNode) == 24);
 
 struct ScoredClass {
   double static_score = 0;
@@ -82,11 +84,16 @@ class AgentPools {
     return static_cast<std::uint32_t>(queue * channels_ + channel);
   }
   std::size_t channels() const { return channels_; }
+  std::uint32_t channel_of(std::uint32_t node) const { return nodes_[node].channel; }
 
-  // A node of `agent` in `pool`, in the family of `key` (whose free field is ignored).
-  std::uint32_t add_node(AgentIndex agent, std::uint32_t pool, std::uint32_t channel,
-                         const ClassKey& key);
-  void remove_node(std::uint32_t node);
+  // An agent's nodes are one run of consecutive indices, so that its record holds two numbers
+  // rather than a list, and relink walks adjacent memory. Runs freed by a re-skill are reused
+  // by runs of the same length.
+  std::uint32_t allocate_run(std::uint32_t count);  // kNone if count is 0
+  void free_run(std::uint32_t first, std::uint32_t count);
+  // Makes `node` (of a run) the membership of `agent` in `pool`, in the family of `key` (whose
+  // free field is ignored), unlinked.
+  void init_node(std::uint32_t node, AgentIndex agent, std::uint32_t pool, const ClassKey& key);
   const ClassKey& family_key(std::uint32_t node) const {
     return pools_[nodes_[node].pool].families[nodes_[node].family].key;
   }
@@ -126,7 +133,7 @@ class AgentPools {
   const PoolNode& node(std::uint32_t n) const { return nodes_[n]; }
   const Pool& pool(std::uint32_t p) const { return pools_[p]; }
   std::size_t pool_count() const { return pools_.size(); }
-  std::size_t node_count() const { return nodes_.size() - free_.size(); }
+  std::size_t node_count() const { return nodes_.size() - free_nodes_; }
 
  private:
   // Longest idle first: earlier idle_since, then the earlier restart of the idle clock.
@@ -149,7 +156,8 @@ class AgentPools {
   std::size_t channels_ = 0;
   std::vector<Pool> pools_;
   ChunkedVector<PoolNode, 12> nodes_;
-  std::vector<std::uint32_t> free_;
+  std::vector<std::vector<std::uint32_t>> free_runs_;  // by run length: first nodes
+  std::size_t free_nodes_ = 0;
 };
 
 }  // namespace sb::core

@@ -15,7 +15,7 @@ AttrValue convert(const AttributeValue& v, SymbolOf&& symbol_of) {
     out.sym = symbol_of(*s);
   } else if (const auto* d = std::get_if<double>(&v)) {
     out.kind = AttrValue::Kind::Number;
-    out.number = *d;
+    out.set_number(*d);
   } else {
     out.kind = AttrValue::Kind::Bool;
     out.boolean = std::get<bool>(v);
@@ -38,7 +38,7 @@ AttributeValue AttrValue::to_public(const SymbolTable& symbols) const {
     case Kind::String:
       return symbols.name(sym);
     case Kind::Number:
-      return number;
+      return number();
     case Kind::Bool:
       return boolean;
     case Kind::Null:

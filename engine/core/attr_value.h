@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -16,12 +17,23 @@ namespace sb::core {
 inline constexpr Symbol kSymHuman = 0;
 inline constexpr Symbol kSymBot = 1;
 
+// 12 bytes, aligned to 4, so that an attribute (key and value) takes 16: the payload is a union
+// read by kind, and a number is kept as its bits (a double member would align the entry to 8).
 struct AttrValue {
   enum class Kind : std::uint8_t { Null, String, Number, Bool };
+  union {
+    Symbol sym = kNoSymbol;  // Kind::String
+    bool boolean;            // Kind::Bool
+    std::uint32_t number_bits[2];
+  };
   Kind kind = Kind::Null;
-  bool boolean = false;
-  Symbol sym = kNoSymbol;
-  double number = 0;
+
+  double number() const {
+    double d;
+    std::memcpy(&d, number_bits, sizeof d);
+    return d;
+  }
+  void set_number(double d) { std::memcpy(number_bits, &d, sizeof d); }
 
   static AttrValue of(const AttributeValue& v, SymbolTable& symbols);
   // As `of`, but an unknown string gets kNoSymbol (equal to no literal) and nothing is interned.
@@ -35,7 +47,7 @@ struct AttrValue {
       case Kind::String:
         return a.sym == b.sym;
       case Kind::Number:
-        return a.number == b.number;
+        return a.number() == b.number();
       case Kind::Bool:
         return a.boolean == b.boolean;
     }
@@ -47,6 +59,8 @@ struct AttrEntry {
   Symbol key = kNoSymbol;
   AttrValue value;
 };
+
+static_assert(sizeof(AttrEntry) == 16);
 
 // Attributes sorted by key symbol, unique keys.
 using AttrMap = std::vector<AttrEntry>;

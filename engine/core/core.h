@@ -255,6 +255,7 @@ class Core {
   Duration repeat_window() const;
 
   // core_views.cc
+  const std::string& agent_id(AgentIndex a) const { return symbols_.name(agents_[a].id_sym); }
   InteractionSummary summary(const Interaction& it) const;
   std::vector<JourneyContact> journey_of(const Interaction& it) const;
   JourneyContact to_public(const Contact& c) const;
@@ -268,10 +269,10 @@ class Core {
   SymbolTable symbols_;
   std::optional<LinkedPolicy> policy_;
   AgentTable agents_;
-  AgentIdIndex agent_index_{IdOf<AgentTable>{&agents_}};
+  AgentIdIndex agent_index_{AgentIdOf{&agents_, &symbols_}};
   InteractionTable interactions_;
   std::vector<InteractionIndex> free_interactions_;
-  InteractionIdIndex interaction_index_{IdOf<InteractionTable>{&interactions_}};
+  InteractionIdIndex interaction_index_{InteractionIdOf{&interactions_}};
   std::deque<InteractionIndex> ended_;  // in the order they ended, for retention
   std::unordered_map<OfferId, InteractionIndex> offers_;
   // The decisions of live offers and assignments, by Interaction::decision; freed slots reused.
@@ -286,6 +287,7 @@ class Core {
   TimerQueue timers_;
   std::uint64_t last_idle_seq_ = 0;
   mutable std::vector<std::pair<double, std::uint32_t>> class_scratch_;  // best_agents' ordering
+  std::vector<std::pair<std::uint32_t, ClassKey>> membership_scratch_;   // rebuild_nodes' list
   JourneyStore journeys_;
   std::size_t live_ = 0;
   std::uint64_t applied_ = 0;

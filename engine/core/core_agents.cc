@@ -122,12 +122,11 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
   if (is_new) {
     a = static_cast<AgentIndex>(agents_.size());
     agents_.emplace_back();
-    agents_[a].id = c.agent_id;
     agents_[a].id_sym = symbols_.intern(c.agent_id);
     agents_[a].idle_since = now_;
     agents_[a].idle_seq = ++last_idle_seq_;
     agents_[a].slots.assign(policy.channels.size(), ChannelSlots{});
-    agent_index_.insert(agents_[a].id, a);
+    agent_index_.insert(c.agent_id, a);
   } else {
     a = found;
   }
@@ -192,7 +191,7 @@ void Core::set_presence(AgentIndex a, Presence p, Symbol reason, std::vector<Eve
   agent.presence = p;
   agent.away_reason = reason;
   events.push_back(
-      Event{now_, AgentStateChanged{agent.id, effective_presence(agent),
+      Event{now_, AgentStateChanged{symbols_.name(agent.id_sym), effective_presence(agent),
                                     reason == kNoSymbol ? "" : symbols_.name(reason)}});
   if (p == Presence::Available) {
     if (!was_available) {
@@ -205,8 +204,16 @@ void Core::set_presence(AgentIndex a, Presence p, Symbol reason, std::vector<Eve
   }
   relink(a);  // unlinks every node: nothing new is offered to an agent who is not available
   // Pending offers go back to routing, and nobody waits for an agent who left.
-  const std::vector<InteractionIndex> offered = agents_[a].offered;
-  for (InteractionIndex i : offered) end_offer(i, OfferEndReason::Withdrawn, events);
+  if (agents_[a].pending_offers > 0) {
+    // Agents keep no list of their offers (24 bytes each, for a rare event): find them, in
+    // the order they were made.
+    std::vector<std::pair<OfferId, InteractionIndex>> offered;
+    for (const auto& [offer, i] : offers_) {
+      if (interactions_[i].agent == a) offered.emplace_back(offer, i);
+    }
+    std::sort(offered.begin(), offered.end());
+    for (const auto& [offer, i] : offered) end_offer(i, OfferEndReason::Withdrawn, events);
+  }
   const std::vector<InteractionIndex> held = agents_[a].held;
   for (InteractionIndex i : held) {
     leave_waiting(i);
@@ -258,9 +265,12 @@ void Core::touch(AgentIndex a) {
 }
 
 void Core::rebuild_nodes(AgentIndex a) {
-  for (std::uint32_t n : agents_[a].pool_nodes) pools_.remove_node(n);
-  agents_[a].pool_nodes.clear();
+  pools_.free_run(agents_[a].first_node, agents_[a].node_count);
+  agents_[a].first_node = kNone;
+  agents_[a].node_count = 0;
   const LinkedPolicy& policy = *policy_;
+  std::vector<std::pair<std::uint32_t, ClassKey>>& memberships = membership_scratch_;
+  memberships.clear();
   for (std::size_t g = 0; g < policy.pool_groups.size(); ++g) {
     const std::size_t q = policy.pool_groups[g].front();  // every queue of a group is alike here
     const LinkedQueue& queue = policy.queues[q];
@@ -268,10 +278,16 @@ void Core::rebuild_nodes(AgentIndex a) {
       if (!(queue.channel_mask & (1ull << ch)) || agents_[a].slots[ch].capacity == 0) continue;
       const ClassKey key = class_key(agents_[a], q, static_cast<std::uint32_t>(ch));
       if (key.step_mask == 0) break;  // no step of this queue takes this agent, on any channel
-      agents_[a].pool_nodes.push_back(
-          pools_.add_node(a, pools_.pool_id(g, ch), static_cast<std::uint32_t>(ch), key));
+      memberships.emplace_back(pools_.pool_id(g, ch), key);
     }
   }
+  const auto count = static_cast<std::uint32_t>(memberships.size());
+  const std::uint32_t first = pools_.allocate_run(count);
+  for (std::uint32_t k = 0; k < count; ++k) {
+    pools_.init_node(first + k, a, memberships[k].first, memberships[k].second);
+  }
+  agents_[a].first_node = first;
+  agents_[a].node_count = count;
   relink(a);
 }
 
@@ -280,9 +296,9 @@ void Core::relink(AgentIndex a, bool touched) {
   std::uint32_t free_by_channel[kMaxChannels];
   for (std::uint32_t ch = 0; ch < agent.slots.size(); ++ch)
     free_by_channel[ch] = free_slots(agent, ch);
-  for (std::uint32_t n : agent.pool_nodes) {
+  for (std::uint32_t n : agent.nodes()) {
     const PoolNode& node = pools_.node(n);
-    const std::uint32_t free = free_by_channel[node.channel];
+    const std::uint32_t free = free_by_channel[pools_.channel_of(n)];
     if (node.cls != kNone && free > 0 &&
         pools_.pool(node.pool).classes[node.cls].key.free == free) {
       if (touched) pools_.move_to_tail(n);  // same class; only the idle order changed

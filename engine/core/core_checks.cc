@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 
 #include "engine/common/state_hasher.h"
 #include "engine/core/core.h"
@@ -23,7 +24,7 @@ void hash_attrs(StateHasher& h, const AttrMap& attrs, const SymbolTable& symbols
     h.add(e->value.kind);
     if (e->value.kind == AttrValue::Kind::String)
       h.add(std::string_view(symbols.name(e->value.sym)));
-    if (e->value.kind == AttrValue::Kind::Number) h.add(e->value.number);
+    if (e->value.kind == AttrValue::Kind::Number) h.add(e->value.number());
     if (e->value.kind == AttrValue::Kind::Bool) h.add(static_cast<std::uint8_t>(e->value.boolean));
   }
 }
@@ -39,8 +40,16 @@ std::uint64_t Core::state_hash() const {
   h.add(policy_ ? policy_->source->version : 0);
   h.add(now_.us);
   h.add(next_offer_);
-  for (const Agent& a : agents_) {
-    h.add(std::string_view(a.id));
+  // Each agent's pending offers, oldest first (the order the hash has always had, when agents
+  // kept the list themselves): (agent, offer id, interaction), sorted.
+  std::vector<std::tuple<AgentIndex, OfferId, InteractionIndex>> pending;
+  pending.reserve(offers_.size());
+  for (const auto& [offer, i] : offers_) pending.emplace_back(interactions_[i].agent, offer, i);
+  std::sort(pending.begin(), pending.end());
+  auto next_pending = pending.begin();
+  for (AgentIndex index = 0; index < agents_.size(); ++index) {
+    const Agent& a = agents_[index];
+    h.add(std::string_view(symbols_.name(a.id_sym)));
     h.add(a.kind);
     h.add(a.presence);
     h.add(name_or_empty(symbols_, a.away_reason));
@@ -64,7 +73,9 @@ std::uint64_t Core::state_hash() const {
     h.add(a.consecutive_negative);
     h.add(a.last_negative_at.us);
     for (InteractionIndex i : a.held) h.add(std::string_view(interactions_[i].id));
-    for (InteractionIndex i : a.offered) h.add(std::string_view(interactions_[i].id));
+    for (; next_pending != pending.end() && std::get<0>(*next_pending) == index; ++next_pending) {
+      h.add(std::string_view(interactions_[std::get<2>(*next_pending)].id));
+    }
   }
   for (const Interaction& it : interactions_) {
     h.add(std::string_view(it.id));
@@ -81,10 +92,10 @@ std::uint64_t Core::state_hash() const {
     h.add(it.queued_at.us);
     h.add(it.answered_at.us);
     h.add(it.ended_at.us);
-    h.add(it.agent == kNone ? std::string_view{} : std::string_view(agents_[it.agent].id));
+    h.add(it.agent == kNone ? std::string_view{} : std::string_view(agent_id(it.agent)));
     h.add(it.offer);
-    h.add(it.held_for == kNone ? std::string_view{} : std::string_view(agents_[it.held_for].id));
-    for (AgentIndex x : it.excluded) h.add(std::string_view(agents_[x].id));
+    h.add(it.held_for == kNone ? std::string_view{} : std::string_view(agent_id(it.held_for)));
+    for (AgentIndex x : it.excluded.agents()) h.add(std::string_view(agent_id(x)));
     h.add(static_cast<std::uint8_t>(it.sla_breached));
     h.add(it.transfers);
     h.add(name_or_empty(symbols_, it.outcome));
@@ -103,7 +114,7 @@ std::uint64_t Core::state_hash() const {
     for (const Contact& k : c.contacts) {
       h.add(std::string_view(k.interaction_id));
       h.add(name_or_empty(symbols_, k.queue));
-      h.add(k.agent == kNone ? std::string_view{} : std::string_view(agents_[k.agent].id));
+      h.add(k.agent == kNone ? std::string_view{} : std::string_view(agent_id(k.agent)));
       h.add(k.answered_at.us);
       h.add(k.ended_at.us);
       h.add(name_or_empty(symbols_, k.outcome));
@@ -141,9 +152,6 @@ std::vector<std::string> Core::check_invariants() const {
       auto o = offers_.find(it.offer);
       if (o == offers_.end() || o->second != i)
         bad.push_back(who() + "offered without a pending offer");
-      const auto& offered = agents_[it.agent].offered;
-      if (std::count(offered.begin(), offered.end(), i) != 1)
-        bad.push_back(who() + "missing from its agent's offers");
     } else if (it.offer != 0 && !is_terminal(it.state) && it.state != InteractionState::Assigned &&
                it.state != InteractionState::WrapUp) {
       bad.push_back(who() + "keeps an offer id while " + std::string(to_string(it.state)));
@@ -158,10 +166,19 @@ std::vector<std::string> Core::check_invariants() const {
     if (it.in_waiting_set) ++in_sets;
   }
   if (live != live_) bad.push_back("live interaction count is off");
+  std::vector<std::uint32_t> pending_offers(agents_.size(), 0);
   for (const auto& [offer, i] : offers_) {
+    if (interactions_[i].agent < agents_.size()) ++pending_offers[interactions_[i].agent];
     if (interactions_[i].offer != offer || interactions_[i].state != InteractionState::Offered) {
       bad.push_back("offer " + std::to_string(offer) +
                     " points to an interaction not offered by it");
+    }
+  }
+  for (AgentIndex a = 0; a < agents_.size(); ++a) {
+    if (agents_[a].pending_offers != pending_offers[a]) {
+      bad.push_back("agent '" + agent_id(a) + "' counts " +
+                    std::to_string(agents_[a].pending_offers) + " pending offers, holds " +
+                    std::to_string(pending_offers[a]));
     }
   }
   std::size_t decisions_held = 0;
@@ -186,7 +203,7 @@ std::vector<std::string> Core::check_invariants() const {
   if (set_entries != in_sets) bad.push_back("waiting sets and interactions disagree");
   for (AgentIndex a = 0; a < agents_.size(); ++a) {
     const Agent& agent = agents_[a];
-    auto who = [&agent] { return "agent " + agent.id + ": "; };
+    auto who = [this, &agent] { return "agent " + symbols_.name(agent.id_sym) + ": "; };
     for (std::uint32_t ch = 0; ch < policy.channels.size(); ++ch) {
       const ChannelSlots& s = agent.slots[ch];
       if (s.load > s.capacity)
@@ -196,7 +213,7 @@ std::vector<std::string> Core::check_invariants() const {
         bad.push_back(who() + "busy channels are off");
     }
     if (agent.wrap_ups != wrap_ups[a]) bad.push_back(who() + "wrap-up count is off");
-    for (std::uint32_t n : agent.pool_nodes) {
+    for (std::uint32_t n : agent.nodes()) {
       const PoolNode& node = pools_.node(n);
       const auto ch = static_cast<std::uint32_t>(node.pool % pools_.channels());
       const bool routable = free_slots(agent, ch) > 0;
@@ -205,7 +222,7 @@ std::vector<std::string> Core::check_invariants() const {
       if (node.cls != kNone &&
           !(pools_.pool(node.pool).classes[node.cls].key ==
             class_key(agent, policy.pool_groups[node.pool / pools_.channels()].front(),
-                      node.channel))) {
+                      pools_.channel_of(n)))) {
         bad.push_back(who() + "in the wrong class");
       }
     }
@@ -244,7 +261,7 @@ std::vector<std::string> Core::check_no_missed_match() const {
         policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
     const Top2 top = best_agents(it, q, it.step, MatchStrategy::Naive);
     if (top.best) {
-      bad.push_back("interaction " + it.id + " waits while agent " + agents_[top.best->agent].id +
+      bad.push_back("interaction " + it.id + " waits while agent " + agent_id(top.best->agent) +
                     " could take it");
     }
   }

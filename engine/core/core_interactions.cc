@@ -288,7 +288,7 @@ Result<Reply> Core::cancel_interaction(const CancelInteraction& c, std::vector<E
       release_slot(agent, it.channel_index);
       it.outcome = symbols_.intern(c.reason.empty() ? "cancelled" : c.reason);
       events.push_back(
-          Event{now_, InteractionEnded{it.id, agents_[agent].id, InteractionState::Cancelled,
+          Event{now_, InteractionEnded{it.id, agent_id(agent), InteractionState::Cancelled,
                                        symbols_.name(it.outcome)}});
       finish(i, InteractionState::Cancelled, events);
       fill_agent(agent, events);
@@ -363,14 +363,13 @@ Result<Reply> Core::transfer_interaction(const TransferInteraction& c, std::vect
   } else if (target_queue >= 0) {
     enter_queue(i, target_queue, false);
     it.excluded.clear();
-    if (from_agent != kNone && state == InteractionState::Assigned)
-      it.excluded.push_back(from_agent);
+    if (from_agent != kNone && state == InteractionState::Assigned) it.excluded.add(from_agent);
     events.push_back(Event{now_, InteractionTransferred{it.id, from_queue, c.queue, ""}});
     place(i, events, true);
   } else {
     // A new wait starts, in a queue of the current policy (its own may have been reloaded away).
     enter_queue(i, current_policy_queue(it), false);
-    erase_value(it.excluded, target_agent);
+    it.excluded.remove(target_agent);
     it.held_named = true;
     check_sla(i, events);
     events.push_back(Event{now_, InteractionTransferred{it.id, from_queue, "", c.agent_id}});
@@ -402,10 +401,12 @@ Result<Reply> Core::complete_interaction(const CompleteInteraction& c, std::vect
     Agent& agent = agents_[it.agent];
     const bool first_wrap_up = agent.wrap_ups++ == 0;
     timers_.schedule(now_ + wrap_up, TimerKind::WrapUpEnd, i, it.epoch);
-    events.push_back(Event{now_, InteractionEnded{it.id, agent.id, InteractionState::WrapUp,
-                                                  symbols_.name(it.outcome)}});
+    events.push_back(
+        Event{now_, InteractionEnded{it.id, symbols_.name(agent.id_sym), InteractionState::WrapUp,
+                                     symbols_.name(it.outcome)}});
     if (first_wrap_up && agent.presence == Presence::Available) {
-      events.push_back(Event{now_, AgentStateChanged{agent.id, Presence::WrapUp, ""}});
+      events.push_back(
+          Event{now_, AgentStateChanged{symbols_.name(agent.id_sym), Presence::WrapUp, ""}});
     }
   } else {
     it.state = InteractionState::WrapUp;  // zero-length wrap-up
@@ -423,12 +424,13 @@ void Core::finish_wrap_up(InteractionIndex i, std::vector<Event>& events) {
   SB_CHECK(agent.wrap_ups > 0);
   const bool last_wrap_up = --agent.wrap_ups == 0;
   release_slot(a, it.channel_index);
-  events.push_back(Event{now_, InteractionEnded{it.id, agent.id, InteractionState::Completed,
-                                                symbols_.name(it.outcome)}});
+  events.push_back(
+      Event{now_, InteractionEnded{it.id, symbols_.name(agent.id_sym), InteractionState::Completed,
+                                   symbols_.name(it.outcome)}});
   finish(i, InteractionState::Completed, events);
   if (last_wrap_up && agents_[a].presence == Presence::Available &&
       policy_->channels[interactions_[i].channel_index].config.wrap_up.count() > 0) {
-    events.push_back(Event{now_, AgentStateChanged{agents_[a].id, Presence::Available, ""}});
+    events.push_back(Event{now_, AgentStateChanged{agent_id(a), Presence::Available, ""}});
   }
   fill_agent(a, events);
 }
@@ -444,7 +446,7 @@ Result<Reply> Core::accept_offer(const AcceptOffer& c, std::vector<Event>& event
   SB_CHECK(it.state == InteractionState::Offered && it.offer == c.offer_id);
   offers_.erase(found);
   Agent& agent = agents_[it.agent];
-  erase_value(agent.offered, i);
+  --agent.pending_offers;
   it.state = InteractionState::Assigned;
   it.answered_at = now_;
   ++it.epoch;
@@ -477,8 +479,8 @@ Result<Reply> Core::accept_offer(const AcceptOffer& c, std::vector<Event>& event
     contact->agent = it.agent;
     contact->answered_at = now_;
   }
-  events.push_back(
-      Event{now_, InteractionAssigned{it.id, agent.id, symbols_.name(q.name), c.offer_id, waited}});
+  events.push_back(Event{now_, InteractionAssigned{it.id, symbols_.name(agent.id_sym),
+                                                   symbols_.name(q.name), c.offer_id, waited}});
   // A reset wellbeing count may let this agent take an upset customer who waits.
   fill_agent(a, events);
   return reply_for(interactions_[i]);
@@ -504,9 +506,9 @@ AgentIndex Core::withdraw_offer(InteractionIndex i, OfferEndReason reason,
   SB_CHECK(it.state == InteractionState::Offered);
   const AgentIndex a = it.agent;
   offers_.erase(it.offer);
+  --agents_[a].pending_offers;
   forget_decision(it);
-  erase_value(agents_[a].offered, i);
-  events.push_back(Event{now_, OfferEnded{it.offer, agents_[a].id, it.id, reason}});
+  events.push_back(Event{now_, OfferEnded{it.offer, agent_id(a), it.id, reason}});
   observe_offer(it, reason == OfferEndReason::Rejected  ? OfferResult::Rejected
                     : reason == OfferEndReason::Expired ? OfferResult::Expired
                                                         : OfferResult::Withdrawn);
@@ -521,7 +523,7 @@ AgentIndex Core::withdraw_offer(InteractionIndex i, OfferEndReason reason,
 void Core::end_offer(InteractionIndex i, OfferEndReason reason, std::vector<Event>& events) {
   const AgentIndex a = withdraw_offer(i, reason, events);
   Interaction& it = interactions_[i];
-  if (reason != OfferEndReason::Withdrawn) it.excluded.push_back(a);
+  if (reason != OfferEndReason::Withdrawn) it.excluded.add(a);
   place(i, events, true);
   if (reason != OfferEndReason::Withdrawn) {
     Agent& agent = agents_[a];

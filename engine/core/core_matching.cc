@@ -93,9 +93,7 @@ EvalContext Core::decision_context(const Interaction& it) const {
 }
 
 bool Core::protected_from(const Agent& agent, AgentIndex a, const Interaction& it) const {
-  for (AgentIndex x : it.excluded) {
-    if (x == a) return true;
-  }
+  if (it.excluded.contains(a)) return true;
   const WellbeingPolicy& wellbeing = policy_->source->wellbeing;
   return wellbeing.max_consecutive_negative > 0 && it.sentiment < wellbeing.negative_below &&
          agent.consecutive_negative >= wellbeing.max_consecutive_negative &&
@@ -206,11 +204,12 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
       if (contact.seq == it.journey_seq || a == kNone) continue;
       const Agent& agent = agents_[a];
       if (free_slots(agent, channel) == 0) continue;
-      // pool_nodes are in ascending pool order (rebuild_nodes adds them so).
+      // An agent's nodes are in ascending pool order (rebuild_nodes adds them so).
+      const auto nodes = agent.nodes();
       auto node = std::lower_bound(
-          agent.pool_nodes.begin(), agent.pool_nodes.end(), pool_id,
+          nodes.begin(), nodes.end(), pool_id,
           [this](std::uint32_t n, std::uint32_t p) { return pools_.node(n).pool < p; });
-      const bool in_pool = node != agent.pool_nodes.end() && pools_.node(*node).pool == pool_id &&
+      const bool in_pool = node != nodes.end() && pools_.node(*node).pool == pool_id &&
                            (pools_.family_key(*node).step_mask & (1u << step));
       if (in_pool && eligible(agent, a, it, q, step, ctx)) top.offer(score(a, it, q, customer));
     }
@@ -220,7 +219,7 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
 
 ScoreBreakdown Core::named(AgentIndex a, const ScoreParts& score) const {
   ScoreBreakdown s;
-  s.agent_id = agents_[a].id;
+  s.agent_id = agent_id(a);
   s.total = score.total;
   s.skill = score.skill;
   s.idle = score.idle;
@@ -320,10 +319,10 @@ void Core::fill_agent(AgentIndex a, std::vector<Event>& events) {
     }
     const bool from_hold = best != kNone;
     if (!from_hold) {
-      for (std::uint32_t n : agent.pool_nodes) {
+      for (std::uint32_t n : agent.nodes()) {
         const PoolNode& node = pools_.node(n);
         if (node.cls == kNone) continue;  // no free slot on this channel
-        const std::uint32_t ch = node.channel;
+        const std::uint32_t ch = pools_.channel_of(n);
         const std::uint32_t step_mask = pools_.family_key(n).step_mask;
         for (std::uint32_t qi : policy.pool_groups[node.pool / channels]) {
           const LinkedQueue& q = policy.queues[qi];
@@ -373,11 +372,11 @@ void Core::offer(InteractionIndex i, AgentIndex a, const Decision& decision,
   ++it.epoch;
   it.offer_expires_at = now_ + policy_->channels[it.channel_index].config.offer_timeout;
   offers_.emplace(it.offer, i);
-  agents_[a].offered.push_back(i);
+  ++agents_[a].pending_offers;
   timers_.schedule(it.offer_expires_at, TimerKind::OfferExpiry, i, it.epoch);
   OfferCreated created;
   created.offer_id = it.offer;
-  created.agent_id = agents_[a].id;
+  created.agent_id = agent_id(a);
   created.interaction = summary(it);
   created.journey = journey_of(it);
   created.explanation = explain(decision);

@@ -123,7 +123,7 @@ void Core::observe_sentiment(const Interaction& it, double before, std::vector<E
   const bool with_agent =
       it.state == InteractionState::Offered || it.state == InteractionState::Assigned;
   events.push_back(Event{now_, SentimentDrop{it.id, symbols_.name(queue_runtimes_[it.queue].name),
-                                             with_agent ? agents_[it.agent].id : std::string(),
+                                             with_agent ? agent_id(it.agent) : std::string(),
                                              before, it.sentiment, threshold, reason}});
 }
 

@@ -48,9 +48,9 @@ Result<Reply> Core::set_policy(const SetPolicy& c, std::vector<Event>& events) {
         if (sym == name) capacity = cap;
       }
       if (capacity < agent.slots[ch].load) {
-        return make_error(
-            ErrorCode::CapacityBelowLoad, "channels." + symbols_.name(name),
-            "agent '" + agent.id + "' would hold more than its capacity on " + symbols_.name(name));
+        return make_error(ErrorCode::CapacityBelowLoad, "channels." + symbols_.name(name),
+                          "agent '" + symbols_.name(agent.id_sym) +
+                              "' would hold more than its capacity on " + symbols_.name(name));
       }
     }
   }
@@ -96,7 +96,8 @@ Result<Reply> Core::set_policy(const SetPolicy& c, std::vector<Event>& events) {
   pools_.reset(policy.pool_groups.size(), policy.channels.size());
 
   for (Agent& agent : agents_) {
-    agent.pool_nodes.clear();
+    agent.first_node = kNone;  // reset() dropped every node
+    agent.node_count = 0;
     agent.slots.assign(policy.channels.size(), ChannelSlots{});
     agent.busy_channels = 0;
     rebuild_slots(agent);

@@ -33,7 +33,7 @@ JourneyContact Core::to_public(const Contact& c) const {
   j.interaction_id = c.interaction_id;
   j.channel = symbols_.name(c.channel);
   if (c.queue != kNoSymbol) j.queue = symbols_.name(c.queue);
-  if (c.agent != kNone) j.agent_id = agents_[c.agent].id;
+  if (c.agent != kNone) j.agent_id = agent_id(c.agent);
   if (c.intent != kNoSymbol) j.intent = symbols_.name(c.intent);
   j.created_at = c.created_at;
   if (c.answered_at.us != 0) j.answered_at = c.answered_at;
@@ -74,7 +74,7 @@ std::optional<AgentView> Core::agent(std::string_view id) const {
   if (found == kNone) return std::nullopt;
   const Agent& a = agents_[found];
   AgentView v;
-  v.id = a.id;
+  v.id = symbols_.name(a.id_sym);
   v.kind = a.kind;
   v.presence = effective_presence(a);
   if (a.away_reason != kNoSymbol) v.reason = symbols_.name(a.away_reason);
@@ -96,7 +96,7 @@ std::optional<AgentView> Core::agent(std::string_view id) const {
 std::vector<AgentView> Core::agents() const {
   std::vector<AgentView> out;
   out.reserve(agents_.size());
-  for (const Agent& a : agents_) out.push_back(*agent(a.id));
+  for (const Agent& a : agents_) out.push_back(*agent(symbols_.name(a.id_sym)));
   return out;
 }
 
@@ -142,9 +142,9 @@ std::optional<InteractionView> Core::interaction(std::string_view id) const {
   v.summary = summary(it);
   v.state = it.state;
   v.step = it.step;
-  if (it.agent != kNone) v.agent_id = agents_[it.agent].id;
+  if (it.agent != kNone) v.agent_id = agent_id(it.agent);
   v.offer_id = it.offer;
-  if (it.held_for != kNone) v.held_for_agent = agents_[it.held_for].id;
+  if (it.held_for != kNone) v.held_for_agent = agent_id(it.held_for);
   v.queued_at = it.queued_at;
   if (it.answered_at.us != 0) v.answered_at = it.answered_at;
   if (is_terminal(it.state)) v.ended_at = it.ended_at;

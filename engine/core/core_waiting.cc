@@ -225,7 +225,7 @@ void Core::hold_for(InteractionIndex i, AgentIndex a, Duration wait, std::vector
   check_sla(i, events);
   events.push_back(
       Event{now_, InteractionQueued{it.id, symbols_.name(queue_runtimes_[it.queue].name), it.step,
-                                    agents_[a].id}});
+                                    agent_id(a)}});
 }
 
 void Core::overflow(InteractionIndex i, std::vector<Event>& events) {

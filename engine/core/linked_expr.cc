@@ -31,7 +31,7 @@ Val of_attr(const AttrValue& a) {
       break;
     case AttrValue::Kind::Number:
       v.k = Val::K::Number;
-      v.n = a.number;
+      v.n = a.number();
       break;
     case AttrValue::Kind::String:
       v.k = Val::K::String;

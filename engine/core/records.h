@@ -3,12 +3,17 @@
 // Core-thread only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <memory>
+#include <ranges>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/common/chunked_vector.h"
+#include "engine/common/erase_value.h"
 #include "engine/common/flat_id_index.h"
 #include "engine/core/attr_value.h"
 #include "switchboard/time.h"
@@ -33,27 +38,33 @@ struct ChannelSlots {
 };
 
 struct Agent {
-  std::string id;
-  Symbol id_sym = kNoSymbol;  // so that expressions compare agent ids as symbols
-  AgentKind kind = AgentKind::Human;
-  Presence presence = Presence::Offline;  // as set: Offline, Available or Away
-  Symbol away_reason = kNoSymbol;
   std::vector<SkillLevel> skills;  // sorted by skill symbol
   std::vector<Symbol> languages;
   AttrMap attributes;
   // Capacities as declared (channel symbol -> slots); empty: every channel's default.
   std::vector<std::pair<Symbol, std::uint16_t>> declared_channels;
-  std::vector<ChannelSlots> slots;  // by policy channel index
-  std::uint64_t busy_channels = 0;  // bit per policy channel index with load > 0
-  std::uint32_t wrap_ups = 0;       // interactions in wrap-up
-  Timestamp idle_since;             // last offer, slot freed or became available
-  std::uint64_t idle_seq = 0;       // orders agents whose idle clocks restarted at one instant
+  std::vector<ChannelSlots> slots;     // by policy channel index
+  std::vector<InteractionIndex> held;  // waiting for this agent (preferred or named)
+  std::uint64_t busy_channels = 0;     // bit per policy channel index with load > 0
+  Timestamp idle_since;                // last offer, slot freed or became available
+  std::uint64_t idle_seq = 0;          // orders agents whose idle clocks restarted at one instant
+  Timestamp last_negative_at;
+  // The agent's id, interned: expressions compare agent ids as symbols, and the record keeps no
+  // second copy of the text (Core::agent_id).
+  Symbol id_sym = kNoSymbol;
+  Symbol away_reason = kNoSymbol;
+  // Its pool memberships: nodes first_node .. first_node + node_count - 1 of AgentPools, in
+  // ascending pool order.
+  std::uint32_t first_node = kNone;
+  std::uint32_t node_count = 0;
+  std::uint32_t wrap_ups = 0;  // interactions in wrap-up
   std::uint32_t consecutive_misses = 0;
   std::uint32_t consecutive_negative = 0;
-  Timestamp last_negative_at;
-  std::vector<InteractionIndex> held;     // waiting for this agent (preferred or named)
-  std::vector<InteractionIndex> offered;  // pending offers to this agent
-  std::vector<std::uint32_t> pool_nodes;  // indices into AgentPools' nodes
+  AgentKind kind = AgentKind::Human;
+  Presence presence = Presence::Offline;  // as set: Offline, Available or Away
+  std::uint16_t pending_offers = 0;
+
+  auto nodes() const { return std::views::iota(first_node, first_node + node_count); }
 
   std::uint8_t skill_level(Symbol skill) const {
     for (const SkillLevel& s : skills) {
@@ -61,6 +72,38 @@ struct Agent {
     }
     return 0;
   }
+};
+
+// Agents an interaction must not be offered to again (they rejected or missed it). Most
+// interactions have none, so the list lives out of line: 8 bytes in the record, not 24.
+class ExcludedAgents {
+ public:
+  ExcludedAgents() = default;
+  ExcludedAgents(const ExcludedAgents& other)
+      : list_(other.list_ ? std::make_unique<std::vector<AgentIndex>>(*other.list_) : nullptr) {}
+  ExcludedAgents& operator=(const ExcludedAgents& other) {
+    if (this != &other) *this = ExcludedAgents(other);
+    return *this;
+  }
+  ExcludedAgents(ExcludedAgents&&) noexcept = default;
+  ExcludedAgents& operator=(ExcludedAgents&&) noexcept = default;
+  bool contains(AgentIndex a) const {
+    return list_ && std::find(list_->begin(), list_->end(), a) != list_->end();
+  }
+  void add(AgentIndex a) {
+    if (!list_) list_ = std::make_unique<std::vector<AgentIndex>>();
+    list_->push_back(a);
+  }
+  void remove(AgentIndex a) {
+    if (list_) erase_value(*list_, a);
+  }
+  void clear() { list_.reset(); }
+  std::span<const AgentIndex> agents() const {
+    return list_ ? std::span<const AgentIndex>(*list_) : std::span<const AgentIndex>();
+  }
+
+ private:
+  std::unique_ptr<std::vector<AgentIndex>> list_;
 };
 
 // Each factor of an agent's score, already weighted; total is their sum. The public
@@ -95,7 +138,7 @@ struct Interaction {
   std::string id;
   std::string customer_id;
   AttrMap attributes;
-  std::vector<AgentIndex> excluded;  // agents who rejected or missed it
+  ExcludedAgents excluded;
   double sentiment = 0;
   double priority = 0;
   Timestamp created_at;
@@ -135,12 +178,16 @@ using AgentTable = ChunkedVector<Agent>;
 using InteractionTable = ChunkedVector<Interaction>;
 
 // Ids to dense indices; the ids are read back from the records themselves.
-template <typename Table>
-struct IdOf {
-  const Table* table = nullptr;
-  std::string_view operator()(std::uint32_t i) const { return (*table)[i].id; }
+struct InteractionIdOf {
+  const InteractionTable* interactions = nullptr;
+  std::string_view operator()(std::uint32_t i) const { return (*interactions)[i].id; }
 };
-using AgentIdIndex = FlatIdIndex<IdOf<AgentTable>>;
-using InteractionIdIndex = FlatIdIndex<IdOf<InteractionTable>>;
+struct AgentIdOf {
+  const AgentTable* agents = nullptr;
+  const SymbolTable* symbols = nullptr;
+  std::string_view operator()(std::uint32_t i) const { return symbols->name((*agents)[i].id_sym); }
+};
+using AgentIdIndex = FlatIdIndex<AgentIdOf>;
+using InteractionIdIndex = FlatIdIndex<InteractionIdOf>;
 
 }  // namespace sb::core

@@ -14,7 +14,6 @@ struct Fixture {
   Fixture() {
     symbols.intern("human");
     symbols.intern("bot");
-    agent.id = "a1";
     agent.id_sym = symbols.intern("a1");
     agent.skills = {SkillLevel{symbols.intern("billing"), 8}};
     agent.languages = {symbols.intern("en"), symbols.intern("es")};
