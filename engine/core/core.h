@@ -11,9 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <memory_resource>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,6 +25,7 @@
 #include "engine/core/queue_runtime.h"
 #include "engine/core/records.h"
 #include "engine/core/timer_queue.h"
+#include "engine/core/waiting_set.h"
 #include "switchboard/command.h"
 #include "switchboard/event.h"
 #include "switchboard/result.h"
@@ -137,20 +136,6 @@ class Core {
     std::uint32_t considered = 0;
     void offer(const Candidate& c);
   };
-  struct WaitKey {
-    double order = 0;  // higher first
-    std::int64_t queued_us = 0;
-    std::uint64_t seq = 0;
-    InteractionIndex interaction = kNone;
-  };
-  struct WaitLess {
-    bool operator()(const WaitKey& a, const WaitKey& b) const {
-      if (a.order != b.order) return a.order > b.order;
-      if (a.queued_us != b.queued_us) return a.queued_us < b.queued_us;
-      return a.seq < b.seq;
-    }
-  };
-  using WaitingSet = std::pmr::set<WaitKey, WaitLess>;
 
   // core.cc: dispatch and timers
   Result<Reply> dispatch(const Command& command, std::vector<Event>& events);
@@ -281,7 +266,6 @@ class Core {
   OfferId next_offer_ = 1;
   std::vector<QueueRuntime> queue_runtimes_;
   AgentPools pools_;
-  std::pmr::unsynchronized_pool_resource waiting_memory_;
   std::vector<WaitingSet> waiting_;
   std::uint64_t next_wait_seq_ = 0;
   TimerQueue timers_;

@@ -2,6 +2,7 @@
 // after every step, and the side-effect-free routing preview.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -192,13 +193,21 @@ std::vector<std::string> Core::check_invariants() const {
   }
   std::size_t set_entries = 0;
   for (const WaitingSet& set : waiting_) {
+    std::optional<WaitKey> previous;
+    std::size_t in_this_set = 0;
     for (const WaitKey& key : set) {
       ++set_entries;
+      ++in_this_set;
+      if (previous && !WaitLess{}(*previous, key)) {
+        bad.push_back("waiting set out of order at " + interactions_[key.interaction].id);
+      }
+      previous = key;
       const Interaction& it = interactions_[key.interaction];
       if (!it.in_waiting_set || it.state != InteractionState::Queued || key.seq != it.wait_seq) {
         bad.push_back("waiting set entry for " + it.id + " is stale");
       }
     }
+    if (in_this_set != set.size()) bad.push_back("a waiting set miscounts its entries");
   }
   if (set_entries != in_sets) bad.push_back("waiting sets and interactions disagree");
   for (AgentIndex a = 0; a < agents_.size(); ++a) {

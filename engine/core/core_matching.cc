@@ -205,12 +205,18 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
       const Agent& agent = agents_[a];
       if (free_slots(agent, channel) == 0) continue;
       // An agent's nodes are in ascending pool order (rebuild_nodes adds them so).
-      const auto nodes = agent.nodes();
-      auto node = std::lower_bound(
-          nodes.begin(), nodes.end(), pool_id,
-          [this](std::uint32_t n, std::uint32_t p) { return pools_.node(n).pool < p; });
-      const bool in_pool = node != nodes.end() && pools_.node(*node).pool == pool_id &&
-                           (pools_.family_key(*node).step_mask & (1u << step));
+      std::uint32_t low = agent.first_node, high = agent.first_node + agent.node_count;
+      while (low < high) {
+        const std::uint32_t mid = low + (high - low) / 2;
+        if (pools_.node(mid).pool < pool_id) {
+          low = mid + 1;
+        } else {
+          high = mid;
+        }
+      }
+      const bool in_pool = low < agent.first_node + agent.node_count &&
+                           pools_.node(low).pool == pool_id &&
+                           (pools_.family_key(low).step_mask & (1u << step));
       if (in_pool && eligible(agent, a, it, q, step, ctx)) top.offer(score(a, it, q, customer));
     }
   }

@@ -92,7 +92,7 @@ Result<Reply> Core::set_policy(const SetPolicy& c, std::vector<Event>& events) {
 
   waiting_.clear();
   waiting_.reserve(policy.waiting_sets);
-  for (std::uint32_t k = 0; k < policy.waiting_sets; ++k) waiting_.emplace_back(&waiting_memory_);
+  for (std::uint32_t k = 0; k < policy.waiting_sets; ++k) waiting_.emplace_back(&interactions_);
   pools_.reset(policy.pool_groups.size(), policy.channels.size());
 
   for (Agent& agent : agents_) {

@@ -99,8 +99,7 @@ double Core::effective_priority(const Interaction& it) const {
   return order_key(it, q) + q.aging_per_us * static_cast<double>(now_.us);
 }
 
-Core::WaitingSet& Core::waiting_set(const LinkedQueue& q, std::uint32_t step,
-                                    std::uint32_t channel) {
+WaitingSet& Core::waiting_set(const LinkedQueue& q, std::uint32_t step, std::uint32_t channel) {
   return waiting_[q.waiting_offset + step * policy_->channels.size() + channel];
 }
 
@@ -143,8 +142,7 @@ void Core::enqueue(InteractionIndex i, std::vector<Event>& events, bool announce
   it.step = step_for_wait(q, now_ - it.queued_at);
   it.order_key = order_key(it, q);
   it.wait_seq = next_wait_seq_++;
-  waiting_set(q, it.step, it.channel_index)
-      .insert(WaitKey{it.order_key, it.queued_at.us, it.wait_seq, i});
+  waiting_set(q, it.step, it.channel_index).insert(i);
   it.in_waiting_set = true;
   ++queue_runtimes_[it.queue].waiting;
   observe_waiting(it, +1);
@@ -197,9 +195,7 @@ void Core::leave_waiting(InteractionIndex i) {
   if (it.in_waiting_set) {
     const LinkedQueue& q =
         policy_->queues[static_cast<std::size_t>(queue_runtimes_[it.queue].policy_index)];
-    const std::size_t erased = waiting_set(q, it.step, it.channel_index)
-                                   .erase(WaitKey{it.order_key, it.queued_at.us, it.wait_seq, i});
-    SB_CHECK(erased == 1);
+    waiting_set(q, it.step, it.channel_index).erase(i);
     it.in_waiting_set = false;
     --queue_runtimes_[it.queue].waiting;
     observe_waiting(it, -1);

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
-#include <ranges>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +24,24 @@ using AgentIndex = std::uint32_t;
 using InteractionIndex = std::uint32_t;
 using QueueIndex = std::uint32_t;  // index into the core's queue runtimes (stable across reloads)
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+// The indices [first, last), for range-for (std::views::iota does not build with clang 14 and
+// libstdc++ 12, the sanitizer build's pair).
+struct IndexRange {
+  struct Iterator {
+    std::uint32_t at;
+    std::uint32_t operator*() const { return at; }
+    Iterator& operator++() {
+      ++at;
+      return *this;
+    }
+    friend bool operator==(Iterator, Iterator) = default;
+  };
+  std::uint32_t first = 0;
+  std::uint32_t last = 0;
+  Iterator begin() const { return Iterator{first}; }
+  Iterator end() const { return Iterator{last}; }
+};
 
 struct SkillLevel {
   Symbol skill = kNoSymbol;
@@ -64,7 +81,7 @@ struct Agent {
   Presence presence = Presence::Offline;  // as set: Offline, Available or Away
   std::uint16_t pending_offers = 0;
 
-  auto nodes() const { return std::views::iota(first_node, first_node + node_count); }
+  IndexRange nodes() const { return IndexRange{first_node, first_node + node_count}; }
 
   std::uint8_t skill_level(Symbol skill) const {
     for (const SkillLevel& s : skills) {
@@ -132,6 +149,13 @@ struct Decision {
   DecisionReason reason = DecisionReason::BestScore;
 };
 
+// An interaction's links in the waiting set it is in (waiting_set.h).
+struct WaitLinks {
+  std::uint32_t left = kNone;
+  std::uint32_t right = kNone;
+  std::uint32_t parent = kNone;
+};
+
 // Fields are grouped by size, largest first, so that padding costs nothing: a waiting
 // interaction's bytes are one of the core's memory goals.
 struct Interaction {
@@ -166,6 +190,7 @@ struct Interaction {
   std::uint32_t transfers = 0;
   Symbol outcome = kNoSymbol;
   std::uint32_t decision = kNone;  // in the core's decisions, while offered or assigned
+  WaitLinks wait_links;            // while in_waiting_set
   InteractionState state = InteractionState::Queued;
   InteractionState first_state = InteractionState::Queued;
   bool held_named = false;  // held by a transfer to a named agent (else a preferred-agent wait)
