@@ -376,17 +376,17 @@ void Core::offer(InteractionIndex i, AgentIndex a, const Decision& decision,
   it.agent = a;
   it.offer = next_offer_++;
   ++it.epoch;
-  it.offer_expires_at = now_ + policy_->channels[it.channel_index].config.offer_timeout;
+  const Timestamp expires_at = now_ + policy_->channels[it.channel_index].config.offer_timeout;
   offers_.emplace(it.offer, i);
   ++agents_[a].pending_offers;
-  timers_.schedule(it.offer_expires_at, TimerKind::OfferExpiry, i, it.epoch);
+  timers_.schedule(expires_at, TimerKind::OfferExpiry, i, it.epoch);
   OfferCreated created;
   created.offer_id = it.offer;
   created.agent_id = agent_id(a);
   created.interaction = summary(it);
   created.journey = journey_of(it);
   created.explanation = explain(decision);
-  created.expires_at = it.offer_expires_at;
+  created.expires_at = expires_at;
   if (it.decision == kNone) {
     if (free_decisions_.empty()) {
       it.decision = static_cast<std::uint32_t>(decisions_.size());

@@ -169,7 +169,6 @@ struct Interaction {
   Timestamp queued_at;  // entered its current queue: steps, aging and SLA count from here
   Timestamp answered_at;
   Timestamp ended_at;
-  Timestamp offer_expires_at;
   std::uint64_t content_hash = 0;  // of the create command, for idempotency
   OfferId offer = 0;
   std::uint64_t journey_seq = 0;  // its contact in the journey store
