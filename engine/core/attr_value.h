@@ -3,6 +3,8 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -33,7 +35,12 @@ struct AttrValue {
     std::memcpy(&d, number_bits, sizeof d);
     return d;
   }
-  void set_number(double d) { std::memcpy(number_bits, &d, sizeof d); }
+  void set_number(double d) {
+    // Element assignment makes number_bits the union's active member.
+    const auto bits = std::bit_cast<std::array<std::uint32_t, 2>>(d);
+    number_bits[0] = bits[0];
+    number_bits[1] = bits[1];
+  }
 
   static AttrValue of(const AttributeValue& v, SymbolTable& symbols);
   // As `of`, but an unknown string gets kNoSymbol (equal to no literal) and nothing is interned.

@@ -192,7 +192,9 @@ std::vector<std::string> Core::check_invariants() const {
                   std::to_string(decisions_.size()) + " slots");
   }
   std::size_t set_entries = 0;
-  for (const WaitingSet& set : waiting_) {
+  for (std::size_t set_index = 0; set_index < waiting_.size(); ++set_index) {
+    const WaitingSet& set = waiting_[set_index];
+    for (std::string& problem : set.check()) bad.push_back(std::move(problem));
     std::optional<WaitKey> previous;
     std::size_t in_this_set = 0;
     for (const WaitKey& key : set) {
@@ -203,8 +205,16 @@ std::vector<std::string> Core::check_invariants() const {
       }
       previous = key;
       const Interaction& it = interactions_[key.interaction];
-      if (!it.in_waiting_set || it.state != InteractionState::Queued || key.seq != it.wait_seq) {
+      if (!it.in_waiting_set || it.state != InteractionState::Queued) {
         bad.push_back("waiting set entry for " + it.id + " is stale");
+      }
+      // It must sit in the set of its own queue, step and channel.
+      const std::int32_t pq = it.queue == kNone ? -1 : queue_runtimes_[it.queue].policy_index;
+      if (pq < 0 || policy.queues[static_cast<std::size_t>(pq)].waiting_offset +
+                            it.step * policy.channels.size() + it.channel_index !=
+                        set_index) {
+        bad.push_back("waiting set entry for " + it.id + " is in another queue's, step's or " +
+                      "channel's set");
       }
     }
     if (in_this_set != set.size()) bad.push_back("a waiting set miscounts its entries");

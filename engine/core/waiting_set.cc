@@ -1,5 +1,8 @@
 #include "engine/core/waiting_set.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "engine/common/assert.h"
 
 namespace sb::core {
@@ -75,8 +78,61 @@ void WaitingSet::insert(InteractionIndex i) {
   while (links(i).parent != kNone && mine > priority(links(i).parent)) rotate_up(i);
 }
 
+bool WaitingSet::contains(InteractionIndex i) const {
+  if (root_ == kNone || i == kNone) return false;
+  if (i != root_ && links(i).parent == kNone) return false;
+  while (links(i).parent != kNone) i = links(i).parent;
+  return i == root_;
+}
+
+std::vector<std::string> WaitingSet::check() const {
+  std::vector<std::string> bad;
+  if (root_ == kNone) {
+    if (size_ != 0) bad.push_back("an empty waiting set counts " + std::to_string(size_));
+    return bad;
+  }
+  if (links(root_).parent != kNone) bad.push_back("the waiting set's root has a parent");
+  std::size_t seen = 0;
+  std::vector<InteractionIndex> stack{root_};
+  while (!stack.empty() && bad.size() < 16) {
+    const InteractionIndex at = stack.back();
+    stack.pop_back();
+    ++seen;
+    for (const InteractionIndex child : {links(at).left, links(at).right}) {
+      if (child == kNone) continue;
+      if (links(child).parent != at) {
+        bad.push_back("waiting set: a child's parent link does not point back");
+      }
+      if (priority(child) > priority(at)) {
+        bad.push_back("waiting set: a child outranks its parent in the treap");
+      }
+      stack.push_back(child);
+    }
+  }
+  if (seen != size_) {
+    bad.push_back("a waiting set counts " + std::to_string(size_) + " and holds " +
+                  std::to_string(seen));
+  }
+  return bad;
+}
+
+std::size_t WaitingSet::depth() const {
+  std::size_t deepest = 0;
+  std::vector<std::pair<InteractionIndex, std::size_t>> stack;
+  if (root_ != kNone) stack.emplace_back(root_, 1);
+  while (!stack.empty()) {
+    const auto [at, level] = stack.back();
+    stack.pop_back();
+    deepest = std::max(deepest, level);
+    if (links(at).left != kNone) stack.emplace_back(links(at).left, level + 1);
+    if (links(at).right != kNone) stack.emplace_back(links(at).right, level + 1);
+  }
+  return deepest;
+}
+
 void WaitingSet::erase(InteractionIndex i) {
   SB_CHECK(size_ > 0 && (root_ == i || links(i).parent != kNone));
+  SB_ASSERT(contains(i));  // a member of another set would corrupt both
   // Rotate the higher-priority child above `i` until `i` is a leaf, then cut it off.
   while (true) {
     const WaitLinks& l = links(i);

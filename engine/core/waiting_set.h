@@ -8,6 +8,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "engine/core/records.h"
 
@@ -32,11 +34,25 @@ struct WaitLess {
 class WaitingSet {
  public:
   explicit WaitingSet(InteractionTable* interactions) : interactions_(interactions) {}
+  // A copy would share the links in the records with the original: only moves (for the vector
+  // of sets).
+  WaitingSet(const WaitingSet&) = delete;
+  WaitingSet& operator=(const WaitingSet&) = delete;
+  WaitingSet(WaitingSet&&) noexcept = default;
+  WaitingSet& operator=(WaitingSet&&) noexcept = default;
 
   // Adds `i`, whose order_key, queued_at and wait_seq place it; it must be in no set.
   void insert(InteractionIndex i);
-  // Removes `i`, which must be in this set.
+  // Removes `i`, which must be in this set (checked in debug builds: O(depth)).
   void erase(InteractionIndex i);
+  // Whether `i` is in this set: O(depth).
+  bool contains(InteractionIndex i) const;
+  // Problems with the treap itself (empty when sound): a child whose parent link does not
+  // point back, a child with a higher priority than its parent, a size that is off. For the
+  // invariant checks and the tests.
+  std::vector<std::string> check() const;
+  // The longest path from the root, in nodes (0 when empty). For the tests.
+  std::size_t depth() const;
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }

@@ -73,6 +73,7 @@ TEST_CASE("waiting set agrees with std::set under random operations") {
       }
       REQUIRE(set.size() == reference.size());
       if (step % 97 == 0 || set.size() < 8) {
+        REQUIRE(set.check().empty());  // parent links, treap priorities, count
         const std::vector<WaitKey> got = contents(set);
         REQUIRE(got.size() == reference.size());
         auto expected = reference.begin();
@@ -83,6 +84,44 @@ TEST_CASE("waiting set agrees with std::set under random operations") {
       }
     }
   }
+}
+
+}  // namespace
+}  // namespace sb::core
+
+namespace sb::core {
+namespace {
+
+// Keys arrive in order in the core (a queue's waits mostly grow), the worst case for an
+// unbalanced tree: the treap must stay logarithmic, and a member of another set is not found.
+TEST_CASE("waiting set stays shallow when keys arrive in order") {
+  InteractionTable table;
+  WaitingSet set(&table);
+  WaitingSet other(&table);
+  constexpr std::uint64_t kCount = 50'000;
+  for (std::uint64_t k = 0; k < kCount; ++k) {
+    Interaction& it = table.emplace_back();
+    it.order_key = 1;
+    it.queued_at = Timestamp{static_cast<std::int64_t>(k)};
+    it.wait_seq = k;
+    set.insert(static_cast<InteractionIndex>(k));
+  }
+  Interaction& outsider = table.emplace_back();
+  outsider.wait_seq = kCount;
+  other.insert(static_cast<InteractionIndex>(kCount));
+  CHECK(set.check().empty());
+  // A treap's expected depth is about 3 log2(n) (~47 here); a list would be 50,000 deep.
+  CHECK(set.depth() <= 80);
+  CHECK(set.contains(0));
+  CHECK(set.contains(kCount - 1));
+  CHECK_FALSE(set.contains(static_cast<InteractionIndex>(kCount)));
+  CHECK(other.contains(static_cast<InteractionIndex>(kCount)));
+  // Erasing from the front, as routing does, keeps it sound and shallow.
+  for (std::uint64_t k = 0; k < kCount / 2; ++k) set.erase(static_cast<InteractionIndex>(k));
+  CHECK(set.size() == kCount / 2);
+  CHECK(set.check().empty());
+  CHECK(set.depth() <= 80);
+  CHECK((*set.begin()).interaction == kCount / 2);
 }
 
 }  // namespace
