@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+# Warnings stay warnings here: -Werror is CI's gate (scripts/test.sh), and a newcomer's first
+# run must not fail because another compiler version warns where CI's did not.
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSB_BUILD_TESTS=OFF \
-  -DSB_BUILD_BENCH=OFF >/dev/null
+  -DSB_BUILD_BENCH=OFF -DSB_WERROR=OFF >/dev/null
 cmake --build build-release --parallel "${SB_JOBS:-$(nproc)}" --target switchboard
 exec build-release/engine/app/switchboard serve "$@"

@@ -78,9 +78,17 @@ std::string block(const std::string& name, const QueueFigures* a, const QueueFig
 
 std::string versions(const std::vector<std::uint64_t>& v) {
   if (v.empty()) return "none";
-  std::string out = "v" + std::to_string(v.front());
-  if (v.size() > 1)
-    out += " to v" + std::to_string(v.back()) + " (" + std::to_string(v.size()) + ")";
+  // Appended piece by piece: GCC 12 at -O3 flags `"literal" + std::string&&` with a false
+  // -Wrestrict.
+  std::string out = "v";
+  out += std::to_string(v.front());
+  if (v.size() > 1) {
+    out += " to v";
+    out += std::to_string(v.back());
+    out += " (";
+    out += std::to_string(v.size());
+    out += ")";
+  }
   return out;
 }
 
@@ -177,7 +185,8 @@ std::string whatif_table(const WhatIfReport& r) {
                   static_cast<unsigned long long>(c.transfers_refused));
     out += line;
   }
-  out += "\n" + table_header("queue / run");
+  out += "\n";
+  out += table_header("queue / run");
   std::vector<std::string> names;
   for (const QueueFigures& q : r.recorded.queues) names.push_back(q.name);
   for (const QueueFigures& q : r.candidate.queues) {
