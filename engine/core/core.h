@@ -156,6 +156,10 @@ class Core {
   void reserve_slot(AgentIndex a, std::uint32_t channel);
   void release_slot(AgentIndex a, std::uint32_t channel);
   Presence effective_presence(const Agent& agent) const;
+  // The bit of `language` in the language registry; 0 if it has none (and, with `assign`, the
+  // registry of 63 is full).
+  std::uint64_t language_bit(Symbol language, bool assign);
+  std::uint64_t language_bit(Symbol language) const;
 
   // core_interactions.cc
   Result<Reply> create_interaction(const CreateInteraction& c, std::vector<Event>& events);
@@ -270,6 +274,7 @@ class Core {
   std::uint64_t next_wait_seq_ = 0;
   TimerQueue timers_;
   std::uint64_t last_idle_seq_ = 0;
+  std::vector<std::pair<Symbol, std::uint64_t>> language_bits_;  // by symbol; bits never reused
   mutable std::vector<std::pair<double, std::uint32_t>> class_scratch_;  // best_agents' ordering
   std::vector<std::pair<std::uint32_t, ClassKey>> membership_scratch_;   // rebuild_nodes' list
   JourneyStore journeys_;

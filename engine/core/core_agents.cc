@@ -139,7 +139,13 @@ Result<Reply> Core::upsert_agent(const UpsertAgent& c, std::vector<Event>& event
   std::sort(agent.skills.begin(), agent.skills.end(),
             [](const SkillLevel& x, const SkillLevel& y) { return x.skill < y.skill; });
   agent.languages.clear();
-  for (const std::string& lang : c.languages) agent.languages.push_back(symbols_.intern(lang));
+  agent.language_mask = 0;
+  for (const std::string& lang : c.languages) {
+    const Symbol language = symbols_.intern(lang);
+    agent.languages.push_back(language);
+    const std::uint64_t bit = language_bit(language, true);
+    agent.language_mask |= bit != 0 ? bit : kLanguageOverflow;
+  }
   agent.attributes.clear();
   for (const auto& [key, value] : c.attributes) {
     set_attr(agent.attributes, symbols_.intern(key), AttrValue::of(value, symbols_));
@@ -219,6 +225,22 @@ void Core::set_presence(AgentIndex a, Presence p, Symbol reason, std::vector<Eve
     leave_waiting(i);
     place(i, events, true);
   }
+}
+
+std::uint64_t Core::language_bit(Symbol language, bool assign) {
+  auto at = std::lower_bound(language_bits_.begin(), language_bits_.end(), language,
+                             [](const auto& entry, Symbol s) { return entry.first < s; });
+  if (at != language_bits_.end() && at->first == language) return at->second;
+  if (!assign || language_bits_.size() == 63) return 0;  // bit 63 is kLanguageOverflow
+  const std::uint64_t bit = std::uint64_t{1} << language_bits_.size();
+  language_bits_.insert(at, {language, bit});
+  return bit;
+}
+
+std::uint64_t Core::language_bit(Symbol language) const {
+  auto at = std::lower_bound(language_bits_.begin(), language_bits_.end(), language,
+                             [](const auto& entry, Symbol s) { return entry.first < s; });
+  return at != language_bits_.end() && at->first == language ? at->second : 0;
 }
 
 Presence Core::effective_presence(const Agent& agent) const {

@@ -232,6 +232,12 @@ std::vector<std::string> Core::check_invariants() const {
         bad.push_back(who() + "busy channels are off");
     }
     if (agent.wrap_ups != wrap_ups[a]) bad.push_back(who() + "wrap-up count is off");
+    std::uint64_t languages = 0;
+    for (Symbol l : agent.languages) {
+      const std::uint64_t bit = language_bit(l);
+      languages |= bit != 0 ? bit : kLanguageOverflow;
+    }
+    if (languages != agent.language_mask) bad.push_back(who() + "language mask is off");
     for (std::uint32_t n : agent.nodes()) {
       const PoolNode& node = pools_.node(n);
       const auto ch = static_cast<std::uint32_t>(node.pool % pools_.channels());

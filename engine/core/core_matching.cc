@@ -106,9 +106,12 @@ bool Core::eligible(const Agent& agent, AgentIndex a, const Interaction& it, con
   for (Symbol key : q.steps[step].language_keys) {
     const AttrValue* language = find_attr(it.attributes, key);
     if (language == nullptr || language->kind != AttrValue::Kind::String) return false;
-    if (std::find(agent.languages.begin(), agent.languages.end(), language->sym) ==
-        agent.languages.end()) {
-      return false;
+    const std::uint64_t bit = language_bit(language->sym);
+    if (bit != 0 && !(agent.language_mask & kLanguageOverflow)) {
+      if (!(agent.language_mask & bit)) return false;
+    } else if (std::find(agent.languages.begin(), agent.languages.end(), language->sym) ==
+               agent.languages.end()) {
+      return false;  // a language without a bit, or an agent with one: the list decides
     }
   }
   const LinkedExpr& rule = q.steps[step].per_interaction;

@@ -43,6 +43,8 @@ struct IndexRange {
   Iterator end() const { return Iterator{last}; }
 };
 
+inline constexpr std::uint64_t kLanguageOverflow = std::uint64_t{1} << 63;
+
 struct SkillLevel {
   Symbol skill = kNoSymbol;
   std::uint8_t level = 0;
@@ -63,8 +65,12 @@ struct Agent {
   std::vector<ChannelSlots> slots;     // by policy channel index
   std::vector<InteractionIndex> held;  // waiting for this agent (preferred or named)
   std::uint64_t busy_channels = 0;     // bit per policy channel index with load > 0
-  Timestamp idle_since;                // last offer, slot freed or became available
-  std::uint64_t idle_seq = 0;          // orders agents whose idle clocks restarted at one instant
+  // Its languages as bits of the core's language registry, so that `languages has X` is a mask
+  // test and not a walk of `languages` (a cache miss per candidate). Bit 63 (kLanguageOverflow)
+  // says it speaks a language the full registry (63) could not number: then the list decides.
+  std::uint64_t language_mask = 0;
+  Timestamp idle_since;        // last offer, slot freed or became available
+  std::uint64_t idle_seq = 0;  // orders agents whose idle clocks restarted at one instant
   Timestamp last_negative_at;
   // The agent's id, interned: expressions compare agent ids as symbols, and the record keeps no
   // second copy of the text (Core::agent_id).

@@ -131,6 +131,35 @@ TEST_CASE("eligibility can read the interaction: languages has interaction.attri
   h.check_invariants();
 }
 
+// Languages are matched through a registry of 63 bits; past it an agent's list decides. Both
+// ways must agree with the rule: 70 languages, an agent each, plus one who speaks two of them.
+TEST_CASE("languages has: the same answer past the 63 languages the fast path numbers") {
+  Policy p = basic_policy();
+  p.queues[1].steps[0].agents = expr::binary(ExprOp::Has, expr::ref(RefKind::AgentLanguages),
+                                             expr::interaction_attribute("language"));
+  Harness h(p);
+  for (int k = 0; k < 70; ++k) {
+    const std::string language = "l" + std::to_string(k);
+    h.add_agent({"agent-" + language, {}, {language}});
+  }
+  h.add_agent({"polyglot", {}, {"l5", "l66"}});  // one numbered language, one past the registry
+  for (int k : {0, 62, 63, 69}) {
+    const std::string language = "l" + std::to_string(k);
+    h.create("ask-" + language, "voice", "c-" + language, {{"language", language}});
+    CHECK(h.agent_of("ask-" + language) == "agent-" + language);
+  }
+  // Both speakers of l5 and of l66 are free: either may take one; nobody else may.
+  h.create("ask-l5", "voice", "c-l5", {{"language", std::string("l5")}});
+  h.create("ask-l66", "voice", "c-l66", {{"language", std::string("l66")}});
+  const std::string l5 = h.agent_of("ask-l5");
+  const std::string l66 = h.agent_of("ask-l66");
+  CHECK((l5 == "agent-l5" || l5 == "polyglot"));
+  CHECK((l66 == "agent-l66" || l66 == "polyglot"));
+  h.create("ask-none", "voice", "c-none", {{"language", std::string("l99")}});
+  CHECK(h.state_of("ask-none") == InteractionState::Queued);
+  h.check_invariants();
+}
+
 TEST_CASE("escalation steps widen eligibility as the wait grows") {
   Harness h;
   h.add_agent({"junior", {{"billing", 2}}});
