@@ -224,6 +224,8 @@ class Core {
   void offer(InteractionIndex i, AgentIndex a, const Decision& decision,
              std::vector<Event>& events);
   void forget_decision(Interaction& it);
+  // The best-score decision `top` stands for (no chosen agent if it found none).
+  Decision decision_of(const Top2& top, const LinkedQueue& q, std::uint32_t step) const;
   ScoreBreakdown named(AgentIndex a, const ScoreParts& score) const;
   Explanation explain(const Decision& d) const;
 

@@ -228,12 +228,13 @@ void Core::set_presence(AgentIndex a, Presence p, Symbol reason, std::vector<Eve
 }
 
 std::uint64_t Core::language_bit(Symbol language, bool assign) {
-  auto at = std::lower_bound(language_bits_.begin(), language_bits_.end(), language,
-                             [](const auto& entry, Symbol s) { return entry.first < s; });
-  if (at != language_bits_.end() && at->first == language) return at->second;
-  if (!assign || language_bits_.size() == 63) return 0;  // bit 63 is kLanguageOverflow
+  if (const std::uint64_t bit = language_bit(language); bit != 0 || !assign) return bit;
+  if (language_bits_.size() == 63) return 0;  // bit 63 is kLanguageOverflow
   const std::uint64_t bit = std::uint64_t{1} << language_bits_.size();
-  language_bits_.insert(at, {language, bit});
+  language_bits_.insert(
+      std::lower_bound(language_bits_.begin(), language_bits_.end(), language,
+                       [](const auto& entry, Symbol s) { return entry.first < s; }),
+      {language, bit});
   return bit;
 }
 

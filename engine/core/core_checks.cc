@@ -318,18 +318,7 @@ Result<Explanation> Core::preview(const CreateInteraction& c, MatchStrategy stra
                       "no queue of the policy takes this interaction");
   const LinkedQueue& q = policy_->queues[static_cast<std::size_t>(queue)];
   const Top2 top = best_agents(it, q, 0, strategy);
-  Decision decision;
-  decision.queue = q.name;
-  if (top.best) {
-    decision.chosen = top.best->score;
-    decision.chosen_agent = top.best->agent;
-  }
-  if (top.second) {
-    decision.runner_up = top.second->score;
-    decision.runner_up_agent = top.second->agent;
-  }
-  decision.candidates = top.considered;
-  Explanation why = explain(decision);
+  Explanation why = explain(decision_of(top, q, 0));
   if (!top.best) why.reason = "no_agent_free";
   return why;
 }

@@ -226,6 +226,23 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
   return top;
 }
 
+Decision Core::decision_of(const Top2& top, const LinkedQueue& q, std::uint32_t step) const {
+  Decision d;
+  d.queue = q.name;
+  d.step = step;
+  d.reason = DecisionReason::BestScore;
+  if (top.best) {
+    d.chosen = top.best->score;
+    d.chosen_agent = top.best->agent;
+  }
+  if (top.second) {
+    d.runner_up = top.second->score;
+    d.runner_up_agent = top.second->agent;
+  }
+  d.candidates = top.considered;
+  return d;
+}
+
 ScoreBreakdown Core::named(AgentIndex a, const ScoreParts& score) const {
   ScoreBreakdown s;
   s.agent_id = agent_id(a);
@@ -260,19 +277,8 @@ void Core::route(InteractionIndex i, std::vector<Event>& events) {
   const Top2 top = best_agents(it, q, it.step, MatchStrategy::Indexed);
   if (stopwatch_) stats_.decision_time.observe(static_cast<double>(stopwatch_() - started) * 1e-9);
   if (!top.best) return;
-  Decision why;
-  why.queue = q.name;
-  why.step = it.step;
-  why.reason = DecisionReason::BestScore;
-  why.chosen = top.best->score;
-  why.chosen_agent = top.best->agent;
-  if (top.second) {
-    why.runner_up = top.second->score;
-    why.runner_up_agent = top.second->agent;
-  }
-  why.candidates = top.considered;
   leave_waiting(i);
-  offer(i, top.best->agent, why, events);
+  offer(i, top.best->agent, decision_of(top, q, it.step), events);
 }
 
 bool Core::try_preferred(InteractionIndex i, AgentIndex a, DecisionReason reason,
