@@ -215,8 +215,9 @@ class Core {
                 std::uint32_t step, EvalContext& ctx) const;
   bool eligible_any_step(const Agent& agent, AgentIndex a, const Interaction& it,
                          const LinkedQueue& q) const;
+  // `cls`: the class the agent was found in, whose key holds its static features.
   Candidate score(AgentIndex a, const Interaction& it, const LinkedQueue& q,
-                  const Customer* customer) const;
+                  const Customer* customer, const ClassKey* cls = nullptr) const;
   double affinity(AgentIndex a, const Interaction& it, const LinkedQueue& q,
                   const Customer* customer) const;
   // The class an agent belongs to in the pool of (queue, channel), computed from scratch.

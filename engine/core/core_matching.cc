@@ -57,23 +57,32 @@ double Core::affinity(AgentIndex a, const Interaction& it, const LinkedQueue& q,
 }
 
 Core::Candidate Core::score(AgentIndex a, const Interaction& it, const LinkedQueue& q,
-                            const Customer* customer) const {
+                            const Customer* customer, const ClassKey* cls) const {
   const Agent& agent = agents_[a];
   const ScoringWeights& w = q.weights;
   const LinkedPolicy& policy = *policy_;
+  // A class member's skill sum, de-escalation level, free slots and capacity are its class's:
+  // reading them there spares two cache misses (its skills and its slots) per candidate.
   std::uint32_t skill_sum = 0;
-  for (Symbol s : q.skills) skill_sum += agent.skill_level(s);
+  if (cls != nullptr) {
+    skill_sum = cls->skill_sum;
+  } else {
+    for (Symbol s : q.skills) skill_sum += agent.skill_level(s);
+  }
   Candidate c;
   c.agent = a;
   c.idle_since = agent.idle_since;
   c.idle_seq = agent.idle_seq;
   ScoreParts& s = c.score;
-  const std::uint32_t free = free_slots(agent, it.channel_index);
-  const std::uint32_t capacity = agent.slots[it.channel_index].capacity;
+  const std::uint32_t free = cls != nullptr ? cls->free : free_slots(agent, it.channel_index);
+  const std::uint32_t capacity =
+      cls != nullptr ? cls->capacity : agent.slots[it.channel_index].capacity;
+  const std::uint32_t deescalation =
+      cls != nullptr ? cls->deescalation : agent.skill_level(policy.deescalation_skill);
   s.skill = skill_feature(skill_sum, q.skills.size(), w.skill);
   s.load = load_feature(free, capacity, w.load);
-  s.sentiment = sentiment_feature(upset(it.sentiment, q.sentiment.threshold),
-                                  agent.skill_level(policy.deescalation_skill), w.sentiment);
+  s.sentiment =
+      sentiment_feature(upset(it.sentiment, q.sentiment.threshold), deescalation, w.sentiment);
   s.idle = idle_feature(agent.idle_since, now_, policy.idle_horizon_us, w.idle);
   s.affinity = w.affinity * affinity(a, it, q, customer);
   // Summed in the order of the class bound (static score, sentiment, idle), so that equal inputs
@@ -193,10 +202,11 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
     heap.pop_back();
     if (top.second && ceiling < top.second->score.total) break;
     int found = 0;
+    const ClassKey& key = pool.classes[c].key;
     for (std::uint32_t n = pool.classes[c].head; n != kNone && found < 2; n = pools_.node(n).next) {
       const AgentIndex a = pools_.node(n).agent;
       if (!eligible(agents_[a], a, it, q, step, ctx)) continue;
-      top.offer(score(a, it, q, customer));
+      top.offer(score(a, it, q, customer, &key));
       ++found;
     }
   }
