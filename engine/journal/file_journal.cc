@@ -101,11 +101,21 @@ Status FileJournal::open(FileJournalOptions options, std::uint64_t next_sequence
   if (Status s = j->start_segment(); !s.ok()) return s;
   j->last_snapshot_ = Clock::now();
   j->snapshot_thread_ = std::thread([p = j.get()] { p->snapshot_loop(); });
+  if (j->options_.fsync == FsyncPolicy::Always) {
+    j->synced_ = j->sync_requested_ = next_sequence - 1;
+    j->sync_thread_ = std::thread([p = j.get()] { p->sync_loop(); });
+  }
   out = std::move(j);
   return {};
 }
 
 FileJournal::~FileJournal() {
+  {
+    std::lock_guard lock(sync_mutex_);
+    sync_stopping_ = true;  // the sync thread finishes what it was asked first
+  }
+  sync_cv_.notify_all();
+  if (sync_thread_.joinable()) sync_thread_.join();
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -126,6 +136,8 @@ Status FileJournal::sync_dir() {
 
 Status FileJournal::start_segment() {
   if (fd_ >= 0 && !segment_has_records_) return {};  // the current one is still empty: keep it
+  // The sync thread must be done with the current segment before it is sealed and closed.
+  if (Status s = settle(); !s.ok()) return s;
   // Open the next segment first: if that fails, the current one stays in use.
   const std::string path = join(options_.dir, segment_name(next_sequence_));
   const int fd = ops_->open_segment(path);
@@ -193,7 +205,7 @@ void FileJournal::fail(const std::string& why) {
   healthy_.store(false, std::memory_order_release);
 }
 
-Status FileJournal::append(std::span<const Entry> batch) {
+Status FileJournal::write(std::span<const Entry> batch) {
   if (!healthy()) return Status::error("the journal is not writable (repair pending)");
   if (batch.empty()) return {};
   buffer_.clear();
@@ -209,11 +221,16 @@ Status FileJournal::append(std::span<const Entry> batch) {
     fail(s.message());
     return s;
   }
+  const std::uint64_t first = next_sequence_;
   if (options_.fsync == FsyncPolicy::Always) {
-    if (Status s = sync(); !s.ok()) {
-      fail(s.message());
-      return s;
+    unsynced_.push_back(Unsynced{first, size_});
+    {
+      std::lock_guard lock(sync_mutex_);
+      sync_requested_ = first + batch.size() - 1;
+      sync_fd_ = fd_;
+      sync_path_ = segment_path_;
     }
+    sync_cv_.notify_one();
   } else if (!dirty_) {
     dirty_ = true;
     dirty_since_ = Clock::now();
@@ -225,15 +242,100 @@ Status FileJournal::append(std::span<const Entry> batch) {
   records_.fetch_add(batch.size(), std::memory_order_relaxed);
   bytes_.fetch_add(buffer_.size(), std::memory_order_relaxed);
   if (size_ >= options_.segment_bytes) {
-    // A failed rotation is not a failed append: the batch is written; try again next time.
+    // A failed rotation is not a failed write: the batch is written; try again next time. (If
+    // the rotation failed because a sync did, wait_durable() reports that.)
     if (Status s = start_segment(); !s.ok() && options_.warn) options_.warn(s.message());
   }
   maybe_snapshot(false, nullptr);
   return {};
 }
 
+Status FileJournal::wait_durable(std::uint64_t sequence) {
+  if (options_.fsync != FsyncPolicy::Always) return {};  // as durable as the policy asks
+  std::uint64_t synced = 0;
+  std::optional<std::string> error;
+  {
+    std::unique_lock lock(sync_mutex_);
+    // A rolled-back sequence was never asked for again: it will not become durable.
+    sync_cv_.wait(lock,
+                  [&] { return synced_ >= sequence || sync_error_ || sync_requested_ < sequence; });
+    synced = synced_;
+    error = sync_error_;
+  }
+  if (synced >= sequence) {
+    while (!unsynced_.empty() && unsynced_.front().first_sequence <= synced) unsynced_.pop_front();
+    return {};
+  }
+  if (error) {
+    roll_back(*error);
+    return Status::error(*error);
+  }
+  return Status::error("the records were cut off after a failed sync");
+}
+
+Status FileJournal::settle() {
+  if (options_.fsync != FsyncPolicy::Always) return {};
+  std::uint64_t requested = 0;
+  {
+    std::lock_guard lock(sync_mutex_);
+    requested = sync_requested_;
+  }
+  return wait_durable(requested);
+}
+
+void FileJournal::roll_back(const std::string& why) {
+  (void)why;
+  std::uint64_t synced = 0;
+  {
+    std::lock_guard lock(sync_mutex_);
+    sync_error_.reset();
+    synced = synced_;
+    sync_requested_ = synced_;  // the sync thread is idle: it takes no work after a failure
+  }
+  while (!unsynced_.empty() && unsynced_.front().first_sequence <= synced) unsynced_.pop_front();
+  if (!unsynced_.empty()) {
+    size_ = unsynced_.front().offset;
+    next_sequence_ = unsynced_.front().first_sequence;
+    unsynced_.clear();
+  }
+  segment_has_records_ = size_ > kSegmentHeaderSize;
+  fail(why);
+}
+
+void FileJournal::sync_loop() {
+  for (;;) {
+    std::uint64_t target = 0;
+    int fd = -1;
+    std::string path;
+    {
+      std::unique_lock lock(sync_mutex_);
+      auto has_work = [&] { return !sync_error_ && sync_requested_ > synced_; };
+      sync_cv_.wait(lock, [&] { return sync_stopping_ || has_work(); });
+      if (!has_work()) return;  // stopping, and nothing was left to sync
+      target = sync_requested_;
+      fd = sync_fd_;
+      path = sync_path_;
+    }
+    // One fdatasync covers every batch written before it: group commit across batches too.
+    const auto start = Clock::now();
+    const int rc = ops_->fdatasync(fd);
+    const std::string why = rc != 0 ? errno_text() : std::string();
+    fsync_.observe(std::chrono::duration<double>(Clock::now() - start).count());
+    {
+      std::lock_guard lock(sync_mutex_);
+      if (rc == 0) {
+        synced_ = target;
+      } else {
+        sync_error_ = "fdatasync of " + path + " failed: " + why;
+      }
+    }
+    sync_cv_.notify_all();
+  }
+}
+
 Status FileJournal::mark(std::uint64_t last_sequence, Timestamp at, std::uint64_t state_hash) {
   if (!healthy()) return Status::error("the journal is not writable");
+  if (Status s = settle(); !s.ok()) return s;
   std::string payload;
   put_le<std::uint64_t>(payload, state_hash);
   buffer_.clear();
@@ -272,6 +374,8 @@ std::optional<Clock::time_point> FileJournal::poll_deadline() const {
 
 Status FileJournal::repair() {
   if (healthy()) return {};
+  // A sync still under way (of records written before the failure) must end first.
+  if (Status s = settle(); !s.ok()) return s;
   if (fd_ >= 0 && !segment_has_records_) {
     // Nothing of it to keep. Drop it, so that the fresh segment below — the same name, since it
     // starts at the same sequence — is a new file whose header must reach the disk: otherwise

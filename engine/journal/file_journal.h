@@ -1,12 +1,18 @@
 // The embedded journal: segment files in the data directory (format.h), appended with pwrite and
 // made durable with fdatasync as the fsync policy says, and snapshots written by a background
-// thread. A snapshot here is the compacted journal: the records of the previous snapshot and of
-// the sealed segments copied, every CRC checked, into one file written atomically (temp file,
-// fsync, rename, fsync of the directory); the segments it covers are then deleted. It holds
-// commands, not a serialized core state: recovery replays it (docs/operations.md).
+// thread. With `always` the fdatasync runs on a sync thread of its own: write() returns once the
+// batch is in the page cache and asks for a sync; wait_durable() waits for it. The core thread
+// thus applies one batch while the disk syncs the next (pipelined group commit), and still
+// applies nothing that is not durable. A failed sync cuts off every record not yet durable. A
+// snapshot here is the compacted journal: the records of the previous snapshot and of the sealed
+// segments copied, every CRC checked, into one file written atomically (temp file, fsync, rename,
+// fsync of the directory); the segments it covers are then deleted. It holds commands, not a
+// serialized core state: recovery replays it (docs/operations.md).
 //
 // Thread contract: open() and every Journal method on one thread (the core thread); stats()
-// from any. The snapshot thread touches only files the core thread no longer writes.
+// from any. The snapshot thread touches only files the core thread no longer writes; the sync
+// thread only fdatasyncs the current segment, and the core thread lets it finish (settle())
+// before it truncates, seals or closes that segment.
 #pragma once
 
 #include <sys/types.h>
@@ -15,6 +21,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -59,7 +66,8 @@ class FileJournal final : public Journal {
                      std::unique_ptr<FileJournal>& out, std::shared_ptr<FileOps> ops = nullptr);
   ~FileJournal() override;  // finishes a snapshot in progress, then closes
 
-  Status append(std::span<const Entry> batch) override;
+  Status write(std::span<const Entry> batch) override;
+  Status wait_durable(std::uint64_t sequence) override;
   Status mark(std::uint64_t last_sequence, Timestamp at, std::uint64_t state_hash) override;
   Status poll() override;
   std::optional<std::chrono::steady_clock::time_point> poll_deadline() const override;
@@ -90,8 +98,13 @@ class FileJournal final : public Journal {
 
   Status start_segment();  // seals the current one (if it has records) and opens the next
   Status write_all(const std::string& bytes);
-  Status sync();  // timed fdatasync of the current segment
+  Status sync();  // timed fdatasync of the current segment, on the calling thread
   void fail(const std::string& why);
+  // `always`: waits until the sync thread has done all it was asked; on a failed sync, cuts off
+  // what was not durable (roll_back) and returns the error.
+  Status settle();
+  void roll_back(const std::string& why);
+  void sync_loop();
   void maybe_snapshot(bool force, bool* started);
   void snapshot_loop();
   Status write_snapshot(const Job& job, SnapshotInfo& info);
@@ -112,6 +125,12 @@ class FileJournal final : public Journal {
   std::chrono::steady_clock::time_point dirty_since_;
   std::string buffer_;
   std::string payload_;
+  // `always`: the batches written but not known durable yet, oldest first (core thread only).
+  struct Unsynced {
+    std::uint64_t first_sequence = 0;
+    std::uint64_t offset = 0;  // where the batch starts in the segment
+  };
+  std::deque<Unsynced> unsynced_;
 
   std::atomic<bool> healthy_{true};
   std::atomic<std::uint64_t> records_{0};
@@ -130,6 +149,17 @@ class FileJournal final : public Journal {
   bool stopping_ = false;
   std::optional<SnapshotInfo> last_info_;
   std::thread snapshot_thread_;
+
+  // Shared with the sync thread (`always` only).
+  std::mutex sync_mutex_;
+  std::condition_variable sync_cv_;
+  int sync_fd_ = -1;
+  std::string sync_path_;
+  std::uint64_t sync_requested_ = 0;       // the last sequence asked to be made durable
+  std::uint64_t synced_ = 0;               // the last sequence known durable
+  std::optional<std::string> sync_error_;  // a failed sync not yet rolled back
+  bool sync_stopping_ = false;
+  std::thread sync_thread_;
 };
 
 }  // namespace sb::journal

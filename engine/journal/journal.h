@@ -74,9 +74,21 @@ class Journal {
  public:
   virtual ~Journal() = default;
 
-  // Writes the batch and makes it as durable as the fsync policy says. On failure nothing of
-  // the batch counts (it is cut off again) and the journal is unhealthy until repair() works.
-  virtual Status append(std::span<const Entry> batch) = 0;
+  // Writes the batch. How durable it is then depends on the policy: with `always` its sync may
+  // still be under way (wait_durable() says when it is done), so that the runtime can apply the
+  // batch before while the disk syncs this one. On failure nothing of the batch counts (it is
+  // cut off again) and the journal is unhealthy until repair() works.
+  virtual Status write(std::span<const Entry> batch) = 0;
+  // Blocks until every written record up to `sequence` is as durable as the policy says. On
+  // failure every record not yet durable — this batch and any written after it — is cut off
+  // again, their sequence numbers are free again, and the journal is unhealthy until repair().
+  virtual Status wait_durable(std::uint64_t sequence) = 0;
+  // write() and wait_durable(): the batch is durable when this returns.
+  Status append(std::span<const Entry> batch) {
+    Status s = write(batch);
+    if (!s.ok() || batch.empty()) return s;
+    return wait_durable(batch.back().sequence);
+  }
   // Records a graceful stop: the live core's state hash at `at`, after `last_sequence`. Replay
   // checks its own hash there. Made durable at once.
   virtual Status mark(std::uint64_t last_sequence, Timestamp at, std::uint64_t state_hash) = 0;

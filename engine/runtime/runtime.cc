@@ -3,6 +3,7 @@
 #include <concurrentqueue/blockingconcurrentqueue.h>
 
 #include <algorithm>
+#include <array>
 #include <future>
 #include <span>
 #include <type_traits>
@@ -132,38 +133,57 @@ Timestamp Runtime::now() {
 }
 
 void Runtime::loop() {
-  std::vector<Request> batch(options_.batch_max);
-  stamps_.resize(options_.batch_max);
+  // Two stages: while one waits for the disk, the other is dequeued and written.
+  std::array<Stage, 2> stages;
+  for (Stage& stage : stages) {
+    stage.requests.resize(options_.batch_max);
+    stage.stamps.resize(options_.batch_max);
+  }
   entries_.reserve(options_.batch_max);
   std::vector<Event> events;
   std::vector<Outbox*> touched;
   journal::Journal* const journal = options_.journal;
+  Stage* waiting = nullptr;  // written to the journal, not yet known durable, not applied
   for (;;) {
-    // Sleep until a request arrives or the next timer (or interval fsync) is due, but never
-    // past one tick.
-    auto timeout = std::chrono::duration_cast<std::chrono::microseconds>(options_.tick);
-    if (auto deadline = core_.next_deadline()) {
-      const Duration until = *deadline - now();
-      timeout = std::clamp(until, Duration{0}, timeout);
-    }
-    if (journal != nullptr) {
-      if (auto due = journal->poll_deadline()) {
-        const auto until = std::chrono::duration_cast<std::chrono::microseconds>(
-            *due - std::chrono::steady_clock::now());
+    Stage& stage = waiting == &stages[0] ? stages[1] : stages[0];
+    std::size_t n = 0;
+    if (waiting != nullptr) {
+      // A batch waits for the disk: take what has come meanwhile, but do not sleep.
+      n = inbound_->queue.try_dequeue_bulk(stage.requests.begin(), stage.requests.size());
+    } else {
+      // Sleep until a request arrives or the next timer (or interval fsync) is due, but never
+      // past one tick.
+      auto timeout = std::chrono::duration_cast<std::chrono::microseconds>(options_.tick);
+      if (auto deadline = core_.next_deadline()) {
+        const Duration until = *deadline - now();
         timeout = std::clamp(until, Duration{0}, timeout);
       }
+      if (journal != nullptr) {
+        if (auto due = journal->poll_deadline()) {
+          const auto until = std::chrono::duration_cast<std::chrono::microseconds>(
+              *due - std::chrono::steady_clock::now());
+          timeout = std::clamp(until, Duration{0}, timeout);
+        }
+      }
+      n = inbound_->queue.wait_dequeue_bulk_timed(stage.requests.begin(), stage.requests.size(),
+                                                  timeout);
     }
-    const std::size_t n =
-        inbound_->queue.wait_dequeue_bulk_timed(batch.begin(), batch.size(), timeout);
     inbound_size_.fetch_sub(n);
-
-    const Timestamp at = now();
-    core_.advance(at, events);
-    const std::span<Request> requests(batch.data(), n);
-    stamp(requests);  // and, with a journal, make the batch durable
-    process(requests, events, touched);
-    for (std::size_t k = 0; k < n; ++k) batch[k] = Request{};
-    publish(events, touched);
+    stage.size = n;
+    stage.at = now();
+    stamp(stage, waiting == nullptr);  // written before the waiting batch is applied: overlap
+    if (waiting != nullptr) {
+      if (!finish(*waiting, events, touched)) {
+        // The journal cut this stage off together with the one before it.
+        refuse_unjournaled(stage);
+      }
+      waiting = nullptr;
+    }
+    if (stage.last_journaled != 0) {
+      waiting = &stage;
+    } else {
+      finish(stage, events, touched);
+    }
     if (journal != nullptr && journal->healthy()) {
       if (journal::Status s = journal->poll(); !s.ok()) {
         journal_ok_.store(false, std::memory_order_release);
@@ -183,7 +203,7 @@ void Runtime::loop() {
     }
 
     // Stop once asked and nothing is left: what was accepted before stop() is still answered.
-    if (n == 0 && stopping_.load() && inbound_size_.load() == 0) break;
+    if (n == 0 && waiting == nullptr && stopping_.load() && inbound_size_.load() == 0) break;
   }
   // A graceful stop: record the state hash, so that replay can check it gets the same state.
   const std::uint64_t hash = core_.state_hash();
@@ -194,6 +214,40 @@ void Runtime::loop() {
         !s.ok() && options_.log) {
       options_.log("journal: cannot record the final mark: " + s.message());
     }
+  }
+}
+
+bool Runtime::finish(Stage& stage, std::vector<Event>& events, std::vector<Outbox*>& touched) {
+  bool durable = true;
+  if (stage.last_journaled != 0) {
+    if (journal::Status s = options_.journal->wait_durable(stage.last_journaled); !s.ok()) {
+      durable = false;
+      journal_ok_.store(false, std::memory_order_release);
+      if (options_.log) options_.log("journal: " + s.message() + "; commands are refused");
+      next_repair_ = std::chrono::steady_clock::now() + options_.journal_retry;
+      refuse_unjournaled(stage);
+    }
+  }
+  core_.advance(stage.at, events);
+  process(stage, events, touched);
+  for (std::size_t k = 0; k < stage.size; ++k) stage.requests[k] = Request{};
+  publish(events, touched);
+  return durable;
+}
+
+void Runtime::refuse_unjournaled(Stage& stage) {
+  if (stage.last_journaled == 0) return;
+  // Nothing of it is in the journal: none of it may change the state, and its sequence numbers
+  // go to the next commands (the earliest refused stage's, if the one before it was refused too).
+  next_sequence_ = std::min(next_sequence_, stage.first_journaled);
+  stage.first_journaled = stage.last_journaled = 0;
+  for (std::size_t k = 0; k < stage.size; ++k) {
+    Stamp& s = stage.stamps[k];
+    if (!std::holds_alternative<Command>(stage.requests[k].what) || s.refused) continue;
+    s = Stamp{};
+    s.refused = make_error(ErrorCode::JournalUnavailable, "",
+                           "the command could not be made durable; nothing changed, retry later");
+    refused_journal_.fetch_add(1, std::memory_order_relaxed);
   }
 }
 
@@ -209,14 +263,14 @@ bool Runtime::journal_ready() {
   return true;
 }
 
-void Runtime::stamp(std::span<Request> requests) {
+void Runtime::stamp(Stage& stage, bool may_repair) {
   journal::Journal* const journal = options_.journal;
-  const std::uint64_t first = next_sequence_;
+  stage.first_journaled = stage.last_journaled = 0;
   entries_.clear();
-  for (std::size_t k = 0; k < requests.size(); ++k) {
-    Stamp& s = stamps_[k];
+  for (std::size_t k = 0; k < stage.size; ++k) {
+    Stamp& s = stage.stamps[k];
     s = Stamp{};
-    const auto* command = std::get_if<Command>(&requests[k].what);
+    const auto* command = std::get_if<Command>(&stage.requests[k].what);
     if (command == nullptr) continue;
     if (journal != nullptr) {
       const auto* set = std::get_if<SetPolicy>(command);
@@ -231,36 +285,29 @@ void Runtime::stamp(std::span<Request> requests) {
     if (journal != nullptr) entries_.push_back(journal::Entry{s.sequence, s.at, command});
   }
   if (journal == nullptr || entries_.empty()) return;
+  stage.first_journaled = entries_.front().sequence;
+  stage.last_journaled = entries_.back().sequence;
 
   journal::Status written;
-  if (!journal_ready()) {
+  if (!journal->healthy() && !may_repair) {
+    written = journal::Status::error("the journal is not writable");
+  } else if (!journal_ready()) {
     written = journal::Status::error("the journal is not writable");
   } else {
-    written = journal->append(entries_);
+    written = journal->write(entries_);
     if (!written.ok()) {
       journal_ok_.store(false, std::memory_order_release);
       if (options_.log) options_.log("journal: " + written.message() + "; commands are refused");
       next_repair_ = std::chrono::steady_clock::now() + options_.journal_retry;
     }
   }
-  if (written.ok()) return;
-  // Nothing of this batch is in the journal: none of it may change the state.
-  next_sequence_ = first;
-  for (std::size_t k = 0; k < requests.size(); ++k) {
-    Stamp& s = stamps_[k];
-    if (!std::holds_alternative<Command>(requests[k].what) || s.refused) continue;
-    s = Stamp{};
-    s.refused = make_error(ErrorCode::JournalUnavailable, "",
-                           "the command could not be made durable; nothing changed, retry later");
-    refused_journal_.fetch_add(1, std::memory_order_relaxed);
-  }
+  if (!written.ok()) refuse_unjournaled(stage);
 }
 
-void Runtime::process(std::span<Request> requests, std::vector<Event>& events,
-                      std::vector<Outbox*>& touched) {
-  for (std::size_t k = 0; k < requests.size(); ++k) {
-    Request& request = requests[k];
-    const Stamp& stamp = stamps_[k];
+void Runtime::process(Stage& stage, std::vector<Event>& events, std::vector<Outbox*>& touched) {
+  for (std::size_t k = 0; k < stage.size; ++k) {
+    Request& request = stage.requests[k];
+    const Stamp& stamp = stage.stamps[k];
     Outcome outcome = std::visit(
         [&](const auto& what) -> Outcome {
           using T = std::decay_t<decltype(what)>;
@@ -290,7 +337,7 @@ void Runtime::process(std::span<Request> requests, std::vector<Event>& events,
 }
 
 void Runtime::publish(std::vector<Event>& events, std::vector<Outbox*>& touched) {
-  // The batch is durable by now (stamp() journaled it before it was applied): release it.
+  // The batch is durable by now (finish() waited for it before applying it): release it.
   if (!events.empty()) {
     auto batch = std::make_shared<EventBatch>();
     batch->first_id = next_event_id_;

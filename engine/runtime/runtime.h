@@ -4,13 +4,18 @@
 // then publishes the outcomes and the batch's events to the I/O threads' outboxes — one wake-up
 // per outbox per batch.
 //
-// With a journal, a batch goes: stamp each command (sequence, time), append the stamped commands
-// to the journal and make them durable (group commit: one write and one fsync per batch), THEN
-// apply them, then publish. Journaling the input before applying it (LMAX's input stage) means a
-// failed write changes nothing: the batch's commands are answered JournalUnavailable, the state
-// still equals the journal, and intake resumes once journal->repair() succeeds (tried every
-// `journal_retry` while commands come). Queries are answered all along. Commands the core then
-// rejects are in the journal too and are rejected again on replay: the core is deterministic.
+// With a journal, a batch goes: stamp each command (sequence, time), write the stamped commands
+// to the journal (one write per batch), wait until they are durable (group commit: one fsync
+// per batch at most), THEN apply them, then publish. The wait overlaps with work: the loop
+// writes batch N+1 before it waits for batch N and applies it, so the disk syncs N+1 while the
+// core applies N (a two-stage pipeline; with fsync `always` the journal syncs on a thread of its
+// own). Journaling the input before applying it (LMAX's input stage) means a failed write or
+// sync changes nothing: the batch's commands — and those of the batch written after it, which
+// the journal cut off with it — are answered JournalUnavailable, the state still equals the
+// journal, and intake resumes once journal->repair() succeeds (tried every `journal_retry` while
+// commands come). Queries are answered all along, in order with the commands. Commands the core
+// then rejects are in the journal too and are rejected again on replay: the core is
+// deterministic.
 //
 // Thread contract: submit(), call(), stats and health may be called from any thread; start() and
 // stop() from the owning thread. The Core is touched only by the core thread once started.
@@ -124,10 +129,24 @@ class Runtime {
     Timestamp at;
     std::optional<Error> refused;
   };
-  void stamp(std::span<Request> requests);
+  // One batch on its way through the loop: dequeued, stamped, written, applied, published.
+  struct Stage {
+    std::vector<Request> requests;  // batch_max places; the first `size` are this batch
+    std::vector<Stamp> stamps;
+    std::size_t size = 0;
+    Timestamp at;                       // when it was dequeued: the core advances to it first
+    std::uint64_t first_journaled = 0;  // its commands' sequences in the journal; 0: none
+    std::uint64_t last_journaled = 0;
+  };
+  // Stamps the stage's commands and writes them to the journal. `may_repair`: whether an
+  // unhealthy journal may be repaired now (not while an earlier batch waits to be durable).
+  void stamp(Stage& stage, bool may_repair);
+  // Waits until the stage is durable, then applies and publishes it. False when its sync failed:
+  // then its commands were refused, and so must be those of any stage written after it.
+  bool finish(Stage& stage, std::vector<Event>& events, std::vector<Outbox*>& touched);
+  void refuse_unjournaled(Stage& stage);
   bool journal_ready();
-  void process(std::span<Request> requests, std::vector<Event>& events,
-               std::vector<Outbox*>& touched);
+  void process(Stage& stage, std::vector<Event>& events, std::vector<Outbox*>& touched);
   void publish(std::vector<Event>& events, std::vector<Outbox*>& touched);
   Timestamp now();
   QueryResult answer(const Query& query) const;
@@ -149,7 +168,6 @@ class Runtime {
   Timestamp last_now_;
   std::uint64_t next_sequence_ = 1;
   std::uint64_t next_event_id_ = 1;
-  std::vector<Stamp> stamps_;
   std::vector<journal::Entry> entries_;
   std::chrono::steady_clock::time_point next_repair_{};
 

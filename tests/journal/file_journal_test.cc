@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -254,8 +255,9 @@ TEST_CASE("fsync policies") {
 // Fails writes or syncs on demand, like a full or failing disk.
 class FaultyOps : public FileOps {
  public:
-  bool fail_write = false;
-  bool fail_sync = false;
+  // Atomic: with fsync `always` the journal's sync thread calls fdatasync.
+  std::atomic<bool> fail_write{false};
+  std::atomic<bool> fail_sync{false};
   ssize_t pwrite(int fd, const void* data, std::size_t size, off_t offset) override {
     if (fail_write) {
       // A full disk: part of the batch lands, then ENOSPC.
@@ -302,6 +304,62 @@ TEST_CASE("a failed write or fsync leaves nothing of its batch, and repair resum
   const RecoveryReport report = test::recover_ok(replayed, dir.path());
   CHECK(report.warnings.empty());
   CHECK(replayed.state_hash() == w.live().state_hash());
+}
+
+// With `always` the sync runs on the journal's sync thread, so a second batch can be written
+// before the first is durable; a failed sync cuts off both.
+TEST_CASE("a failed sync cuts off every batch not yet durable, also those written after it") {
+  TempDir dir;
+  Workload w(29);
+  auto ops = std::make_shared<FaultyOps>();
+  auto j = test::open_journal(test::options_for(dir), 1, ops);
+  run(w, *j, 6);
+  const std::string segment = dir.files(".log").back();
+  const std::uint64_t good = file_size(segment);
+  const std::uint64_t next = w.last_sequence() + 1;
+
+  ops->fail_sync = true;
+  const std::vector<Command> commands = {AcceptOffer{999'999}, AcceptOffer{999'998},
+                                         AcceptOffer{999'997}};
+  const Timestamp at = w.now() + Duration{10};
+  const std::vector<Entry> first = {{next, at, &commands[0]}, {next + 1, at, &commands[1]}};
+  const std::vector<Entry> second = {{next + 2, at, &commands[2]}};
+  REQUIRE(j->write(first).ok());
+  REQUIRE(j->write(second).ok());
+  CHECK(file_size(segment) > good);
+  CHECK_FALSE(j->wait_durable(next + 1).ok());
+  CHECK_FALSE(j->healthy());
+  CHECK(j->stats().failures == 1);
+  CHECK(file_size(segment) == good);            // both batches were cut off
+  CHECK_FALSE(j->wait_durable(next + 2).ok());  // and the second will not become durable
+  CHECK_FALSE(j->write(second).ok());           // refused while unhealthy
+
+  ops->fail_sync = false;
+  REQUIRE(j->repair().ok());
+  run(w, *j, 4);  // numbered on from `next`: the cut-off numbers are given again
+  j.reset();
+  core::Core replayed;
+  const RecoveryReport report = test::recover_ok(replayed, dir.path());
+  CHECK(report.warnings.empty());
+  CHECK(replayed.state_hash() == w.live().state_hash());
+}
+
+TEST_CASE("with fsync always a batch is durable once wait_durable returns") {
+  TempDir dir;
+  Workload w(31);
+  auto j = test::open_journal(test::options_for(dir));
+  run(w, *j, 3);
+  const std::uint64_t next = w.last_sequence() + 1;
+  const std::vector<Command> commands = {AcceptOffer{999'999}, AcceptOffer{999'998}};
+  const Timestamp at = w.now() + Duration{10};
+  const std::uint64_t syncs = j->stats().fsync_count;
+  REQUIRE(j->write(std::vector<Entry>{{next, at, &commands[0]}}).ok());
+  REQUIRE(j->write(std::vector<Entry>{{next + 1, at, &commands[1]}}).ok());
+  REQUIRE(j->wait_durable(next + 1).ok());
+  REQUIRE(j->wait_durable(next).ok());  // earlier ones are durable too
+  // One or two fdatasyncs: the sync thread may have taken both batches at once.
+  CHECK(j->stats().fsync_count - syncs >= 1);
+  CHECK(j->stats().fsync_count - syncs <= 2);
 }
 
 // A segment that holds no records yet (just opened at a start, a rotation or a snapshot's seal):

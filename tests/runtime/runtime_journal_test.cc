@@ -17,38 +17,69 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A journal that holds each append until the test releases it, and records what it got. Used
-// only to watch the runtime's ordering; the file journal is tested on real files elsewhere.
+// A journal that holds each write and each wait for durability until the test opens that gate,
+// can fail the wait like a failed fsync, and records what it got. Used only to watch the
+// runtime's ordering; the file journal is tested on real files elsewhere.
 class GateJournal : public journal::Journal {
  public:
-  journal::Status append(std::span<const journal::Entry> batch) override {
+  journal::Status write(std::span<const journal::Entry> batch) override {
     std::unique_lock lock(mutex_);
+    if (!healthy_) return journal::Status::error("not writable");
     for (const journal::Entry& e : batch) {
       sequences_.push_back(e.sequence);
       names_.emplace_back(command_name(*e.command));
     }
-    ++appends_;
+    ++writes_;
     changed_.notify_all();
-    changed_.wait(lock, [&] { return open_; });
+    changed_.wait(lock, [&] { return write_open_; });
     return {};
+  }
+  journal::Status wait_durable(std::uint64_t) override {
+    std::unique_lock lock(mutex_);
+    ++durable_waits_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return durable_open_ || fail_sync_; });
+    if (!fail_sync_) return {};
+    fail_sync_ = false;
+    healthy_ = false;
+    return journal::Status::error("fdatasync failed: Input/output error");
   }
   journal::Status mark(std::uint64_t, Timestamp, std::uint64_t) override { return {}; }
   journal::Status poll() override { return {}; }
   std::optional<std::chrono::steady_clock::time_point> poll_deadline() const override {
     return std::nullopt;
   }
-  bool healthy() const override { return true; }
-  journal::Status repair() override { return {}; }
+  bool healthy() const override {
+    std::lock_guard lock(mutex_);
+    return healthy_;
+  }
+  journal::Status repair() override {
+    std::lock_guard lock(mutex_);
+    healthy_ = true;
+    return {};
+  }
   journal::JournalStats stats() const override { return {}; }
 
-  bool wait_appends(std::size_t n) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, 10s, [&] { return appends_ >= n; });
+  bool wait_writes(std::size_t n) {
+    return wait([&] { return writes_ >= n; });
+  }
+  bool wait_durable_waits(std::size_t n) {
+    return wait([&] { return durable_waits_ >= n; });
+  }
+  void open_writes() {
+    set([&] { write_open_ = true; });
+  }
+  void open_durable() {
+    set([&] { durable_open_ = true; });
   }
   void open() {
-    std::lock_guard lock(mutex_);
-    open_ = true;
-    changed_.notify_all();
+    set([&] {
+      write_open_ = true;
+      durable_open_ = true;
+    });
+  }
+  void fail_sync() {
+    set([&] { fail_sync_ = true; });
   }
   std::vector<std::uint64_t> sequences() {
     std::lock_guard lock(mutex_);
@@ -60,10 +91,26 @@ class GateJournal : public journal::Journal {
   }
 
  private:
-  std::mutex mutex_;
+  template <typename Pred>
+  bool wait(Pred pred) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, 10s, pred);
+  }
+  template <typename Change>
+  void set(Change change) {
+    std::lock_guard lock(mutex_);
+    change();
+    changed_.notify_all();
+  }
+
+  mutable std::mutex mutex_;
   std::condition_variable changed_;
-  bool open_ = false;
-  std::size_t appends_ = 0;
+  bool write_open_ = false;
+  bool durable_open_ = false;
+  bool fail_sync_ = false;
+  bool healthy_ = true;
+  std::size_t writes_ = 0;
+  std::size_t durable_waits_ = 0;
   std::vector<std::uint64_t> sequences_;
   std::vector<std::string> names_;
 };
@@ -77,7 +124,7 @@ Request request(std::variant<Command, Query> what, Outbox* outbox,
   return r;
 }
 
-TEST_CASE("no reply and no event leaves before the batch is in the journal") {
+TEST_CASE("no reply and no event leaves before the batch is durable") {
   core::Core core;
   RecordingOutbox outbox;
   GateJournal journal;
@@ -89,20 +136,128 @@ TEST_CASE("no reply and no event leaves before the batch is in the journal") {
   auto result = done->get_future();
   REQUIRE(runtime.submit(request(Command{journal::test::set_policy()}, &outbox, done)) ==
           SubmitStatus::Accepted);
-  REQUIRE(journal.wait_appends(1));
-  // The core thread is inside append: the command is stamped but neither applied nor answered.
+  REQUIRE(journal.wait_writes(1));
+  // The core thread is inside write: the command is stamped but neither applied nor answered.
+  CHECK(result.wait_for(50ms) == std::future_status::timeout);
+  journal.open_writes();
+  REQUIRE(journal.wait_durable_waits(1));
+  // Written, not yet durable: still neither applied nor answered.
   CHECK(result.wait_for(50ms) == std::future_status::timeout);
   CHECK(outbox.notifies() == 0);
   CHECK(outbox.events() == 0);
   CHECK_FALSE(runtime.has_policy());
-  journal.open();
+  journal.open_durable();
   REQUIRE(result.wait_for(10s) == std::future_status::ready);
   const auto outcome = std::get<CommandOutcome>(result.get());
   CHECK(outcome.result.ok());
   CHECK(outcome.sequence == 41);  // numbered on from the journal's last sequence
   CHECK(journal.sequences() == std::vector<std::uint64_t>{41});
   CHECK(journal.names() == std::vector<std::string>{"policy.set"});
-  CHECK(outbox.events() > 0);  // policy.reloaded, released after the append
+  CHECK(outbox.events() > 0);  // policy.reloaded, released once durable
+  runtime.stop();
+}
+
+UpsertAgent agent_named(const std::string& id) {
+  UpsertAgent a;
+  a.agent_id = id;
+  a.skills = {{"billing", 9}};
+  return a;
+}
+
+// Holds the first batch (a policy) in write() while a second (an agent and a query) is
+// submitted, so that the second is written while the first waits to be durable.
+struct TwoBatches {
+  std::future<Outcome> policy, agent, counts;
+  void submit(Runtime& runtime, GateJournal& journal, RecordingOutbox& outbox) {
+    auto p = std::make_shared<std::promise<Outcome>>();
+    auto a = std::make_shared<std::promise<Outcome>>();
+    auto c = std::make_shared<std::promise<Outcome>>();
+    policy = p->get_future();
+    agent = a->get_future();
+    counts = c->get_future();
+    REQUIRE(runtime.submit(request(Command{journal::test::set_policy()}, &outbox, p)) ==
+            SubmitStatus::Accepted);
+    REQUIRE(journal.wait_writes(1));
+    REQUIRE(runtime.submit(request(Command{agent_named("ana")}, &outbox, a)) ==
+            SubmitStatus::Accepted);
+    REQUIRE(runtime.submit(request(Query{GetCounts{}}, &outbox, c)) == SubmitStatus::Accepted);
+    journal.open_writes();
+    // The second batch is written before the core waits for the first to be durable.
+    REQUIRE(journal.wait_writes(2));
+    REQUIRE(journal.wait_durable_waits(1));
+    CHECK(journal.sequences() == std::vector<std::uint64_t>{1, 2});
+    CHECK(policy.wait_for(50ms) == std::future_status::timeout);
+    CHECK(agent.wait_for(0ms) == std::future_status::timeout);
+    CHECK(counts.wait_for(0ms) == std::future_status::timeout);
+    CHECK_FALSE(runtime.has_policy());
+  }
+};
+
+std::size_t agents_counted(std::future<Outcome>& counts) {
+  return std::get<core::CoreCounts>(std::get<QueryResult>(counts.get())).agents;
+}
+
+TEST_CASE("the disk syncs one batch while the core applies the one before, in order") {
+  core::Core core;
+  RecordingOutbox outbox;
+  GateJournal journal;
+  Runtime runtime(core, {}, {&outbox});
+  runtime.attach_journal(&journal, 1);
+  runtime.start();
+  TwoBatches two;
+  two.submit(runtime, journal, outbox);
+  journal.open_durable();
+  REQUIRE(two.counts.wait_for(10s) == std::future_status::ready);
+  const auto policy = std::get<CommandOutcome>(two.policy.get());
+  const auto agent = std::get<CommandOutcome>(two.agent.get());
+  CHECK(policy.result.ok());
+  CHECK(policy.sequence == 1);
+  CHECK(agent.result.ok());
+  CHECK(agent.sequence == 2);
+  CHECK(agents_counted(two.counts) == 1);  // the query saw the command before it
+  runtime.stop();
+}
+
+TEST_CASE("a failed sync refuses its batch and the batch written after it; nothing changes") {
+  core::Core core;
+  RecordingOutbox outbox;
+  GateJournal journal;
+  RuntimeOptions options;
+  options.journal_retry = 1ms;
+  Runtime runtime(core, options, {&outbox});
+  runtime.attach_journal(&journal, 1);
+  runtime.start();
+  TwoBatches two;
+  two.submit(runtime, journal, outbox);
+  journal.fail_sync();
+  REQUIRE(two.counts.wait_for(10s) == std::future_status::ready);
+  const auto policy = std::get<CommandOutcome>(two.policy.get());
+  const auto agent = std::get<CommandOutcome>(two.agent.get());
+  REQUIRE_FALSE(policy.result.ok());
+  CHECK(policy.result.error().code == ErrorCode::JournalUnavailable);
+  REQUIRE_FALSE(agent.result.ok());
+  CHECK(agent.result.error().code == ErrorCode::JournalUnavailable);
+  CHECK(agents_counted(two.counts) == 0);  // the query is answered; nothing was applied
+  CHECK_FALSE(runtime.has_policy());
+  CHECK(outbox.events() == 0);
+  CHECK(runtime.stats().refused_journal == 2);
+
+  // Once the journal is repaired the numbers the journal cut off are given again.
+  journal.open_durable();
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  std::optional<CommandOutcome> accepted;
+  while (!accepted && std::chrono::steady_clock::now() < deadline) {
+    auto done = std::make_shared<std::promise<Outcome>>();
+    auto result = done->get_future();
+    REQUIRE(runtime.submit(request(Command{journal::test::set_policy()}, &outbox, done)) ==
+            SubmitStatus::Accepted);
+    REQUIRE(result.wait_for(10s) == std::future_status::ready);
+    auto outcome = std::get<CommandOutcome>(result.get());
+    if (outcome.result.ok()) accepted = std::move(outcome);
+  }
+  REQUIRE(accepted);
+  CHECK(accepted->sequence == 1);
+  CHECK(runtime.has_policy());
   runtime.stop();
 }
 
