@@ -68,6 +68,7 @@ class FileJournal final : public Journal {
 
   Status write(std::span<const Entry> batch) override;
   Status wait_durable(std::uint64_t sequence) override;
+  bool durable_when_written() const override { return options_.fsync != FsyncPolicy::Always; }
   Status mark(std::uint64_t last_sequence, Timestamp at, std::uint64_t state_hash) override;
   Status poll() override;
   std::optional<std::chrono::steady_clock::time_point> poll_deadline() const override;

@@ -83,6 +83,9 @@ class Journal {
   // failure every record not yet durable — this batch and any written after it — is cut off
   // again, their sequence numbers are free again, and the journal is unhealthy until repair().
   virtual Status wait_durable(std::uint64_t sequence) = 0;
+  // Whether write() alone makes a batch as durable as the policy asks (fsync `interval` and
+  // `none`): then there is nothing to wait for, and the runtime applies the batch at once.
+  virtual bool durable_when_written() const = 0;
   // write() and wait_durable(): the batch is durable when this returns.
   Status append(std::span<const Entry> batch) {
     Status s = write(batch);

@@ -179,7 +179,7 @@ void Runtime::loop() {
       }
       waiting = nullptr;
     }
-    if (stage.last_journaled != 0) {
+    if (stage.last_journaled != 0 && !journal->durable_when_written()) {
       waiting = &stage;
     } else {
       finish(stage, events, touched);

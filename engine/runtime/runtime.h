@@ -9,13 +9,13 @@
 // per batch at most), THEN apply them, then publish. The wait overlaps with work: the loop
 // writes batch N+1 before it waits for batch N and applies it, so the disk syncs N+1 while the
 // core applies N (a two-stage pipeline; with fsync `always` the journal syncs on a thread of its
-// own). Journaling the input before applying it (LMAX's input stage) means a failed write or
-// sync changes nothing: the batch's commands — and those of the batch written after it, which
-// the journal cut off with it — are answered JournalUnavailable, the state still equals the
-// journal, and intake resumes once journal->repair() succeeds (tried every `journal_retry` while
-// commands come). Queries are answered all along, in order with the commands. Commands the core
-// then rejects are in the journal too and are rejected again on replay: the core is
-// deterministic.
+// own; with `interval` and `none` a written batch is applied at once). Journaling the input before
+// applying it (LMAX's input stage) means a failed write or sync changes nothing: the batch's
+// commands — and those of the batch written after it, which the journal cut off with it — are
+// answered JournalUnavailable, the state still equals the journal, and intake resumes once
+// journal->repair() succeeds (tried every `journal_retry` while commands come). Queries are
+// answered all along, in order with the commands. Commands the core then rejects are in the journal
+// too and are rejected again on replay: the core is deterministic.
 //
 // Thread contract: submit(), call(), stats and health may be called from any thread; start() and
 // stop() from the owning thread. The Core is touched only by the core thread once started.

@@ -44,6 +44,7 @@ class GateJournal : public journal::Journal {
     healthy_ = false;
     return journal::Status::error("fdatasync failed: Input/output error");
   }
+  bool durable_when_written() const override { return false; }
   journal::Status mark(std::uint64_t, Timestamp, std::uint64_t) override { return {}; }
   journal::Status poll() override { return {}; }
   std::optional<std::chrono::steady_clock::time_point> poll_deadline() const override {
