@@ -250,15 +250,21 @@ Status FileJournal::write(std::span<const Entry> batch) {
   return {};
 }
 
-Status FileJournal::wait_durable(std::uint64_t sequence) {
+Status FileJournal::wait_durable(std::uint64_t sequence, bool may_sync_here) {
   if (options_.fsync != FsyncPolicy::Always) return {};  // as durable as the policy asks
   std::uint64_t synced = 0;
   std::optional<std::string> error;
   {
     std::unique_lock lock(sync_mutex_);
-    // A rolled-back sequence was never asked for again: it will not become durable.
-    sync_cv_.wait(lock,
-                  [&] { return synced_ >= sequence || sync_error_ || sync_requested_ < sequence; });
+    for (;;) {
+      // A rolled-back sequence was never asked for again: it will not become durable.
+      if (synced_ >= sequence || sync_error_ || sync_requested_ < sequence) break;
+      if (may_sync_here && !sync_busy_) {
+        run_sync(lock);
+      } else {
+        sync_cv_.wait(lock);
+      }
+    }
     synced = synced_;
     error = sync_error_;
   }
@@ -280,7 +286,7 @@ Status FileJournal::settle() {
     std::lock_guard lock(sync_mutex_);
     requested = sync_requested_;
   }
-  return wait_durable(requested);
+  return wait_durable(requested, true);
 }
 
 void FileJournal::roll_back(const std::string& why) {
@@ -303,34 +309,34 @@ void FileJournal::roll_back(const std::string& why) {
 }
 
 void FileJournal::sync_loop() {
+  std::unique_lock lock(sync_mutex_);
   for (;;) {
-    std::uint64_t target = 0;
-    int fd = -1;
-    std::string path;
-    {
-      std::unique_lock lock(sync_mutex_);
-      auto has_work = [&] { return !sync_error_ && sync_requested_ > synced_; };
-      sync_cv_.wait(lock, [&] { return sync_stopping_ || has_work(); });
-      if (!has_work()) return;  // stopping, and nothing was left to sync
-      target = sync_requested_;
-      fd = sync_fd_;
-      path = sync_path_;
-    }
-    // One fdatasync covers every batch written before it: group commit across batches too.
-    const auto start = Clock::now();
-    const int rc = ops_->fdatasync(fd);
-    const std::string why = rc != 0 ? errno_text() : std::string();
-    fsync_.observe(std::chrono::duration<double>(Clock::now() - start).count());
-    {
-      std::lock_guard lock(sync_mutex_);
-      if (rc == 0) {
-        synced_ = target;
-      } else {
-        sync_error_ = "fdatasync of " + path + " failed: " + why;
-      }
-    }
-    sync_cv_.notify_all();
+    auto has_work = [&] { return !sync_error_ && !sync_busy_ && sync_requested_ > synced_; };
+    sync_cv_.wait(lock, [&] { return sync_stopping_ || has_work(); });
+    if (!has_work()) return;  // stopping, and nothing was left to sync
+    run_sync(lock);
   }
+}
+
+void FileJournal::run_sync(std::unique_lock<std::mutex>& lock) {
+  const std::uint64_t target = sync_requested_;
+  const int fd = sync_fd_;
+  const std::string path = sync_path_;
+  sync_busy_ = true;
+  lock.unlock();
+  // One fdatasync covers every batch written before it: group commit across batches too.
+  const auto start = Clock::now();
+  const int rc = ops_->fdatasync(fd);
+  const std::string why = rc != 0 ? errno_text() : std::string();
+  fsync_.observe(std::chrono::duration<double>(Clock::now() - start).count());
+  lock.lock();
+  sync_busy_ = false;
+  if (rc == 0) {
+    synced_ = std::max(synced_, target);
+  } else {
+    sync_error_ = "fdatasync of " + path + " failed: " + why;
+  }
+  sync_cv_.notify_all();
 }
 
 Status FileJournal::mark(std::uint64_t last_sequence, Timestamp at, std::uint64_t state_hash) {

@@ -67,7 +67,7 @@ class FileJournal final : public Journal {
   ~FileJournal() override;  // finishes a snapshot in progress, then closes
 
   Status write(std::span<const Entry> batch) override;
-  Status wait_durable(std::uint64_t sequence) override;
+  Status wait_durable(std::uint64_t sequence, bool may_sync_here) override;
   bool durable_when_written() const override { return options_.fsync != FsyncPolicy::Always; }
   Status mark(std::uint64_t last_sequence, Timestamp at, std::uint64_t state_hash) override;
   Status poll() override;
@@ -106,6 +106,8 @@ class FileJournal final : public Journal {
   Status settle();
   void roll_back(const std::string& why);
   void sync_loop();
+  // Runs one sync of everything asked so far; called with sync_mutex_ held (released meanwhile).
+  void run_sync(std::unique_lock<std::mutex>& lock);
   void maybe_snapshot(bool force, bool* started);
   void snapshot_loop();
   Status write_snapshot(const Job& job, SnapshotInfo& info);
@@ -158,6 +160,7 @@ class FileJournal final : public Journal {
   std::string sync_path_;
   std::uint64_t sync_requested_ = 0;       // the last sequence asked to be made durable
   std::uint64_t synced_ = 0;               // the last sequence known durable
+  bool sync_busy_ = false;                 // a sync is under way (on either thread)
   std::optional<std::string> sync_error_;  // a failed sync not yet rolled back
   bool sync_stopping_ = false;
   std::thread sync_thread_;

@@ -82,7 +82,10 @@ class Journal {
   // Blocks until every written record up to `sequence` is as durable as the policy says. On
   // failure every record not yet durable — this batch and any written after it — is cut off
   // again, their sequence numbers are free again, and the journal is unhealthy until repair().
-  virtual Status wait_durable(std::uint64_t sequence) = 0;
+  // `may_sync_here`: the caller has nothing else to do, so if no sync is under way yet it runs
+  // the sync itself instead of waiting for another thread to wake up, run it and wake the caller
+  // (at low load those hand-offs cost more than the sync).
+  virtual Status wait_durable(std::uint64_t sequence, bool may_sync_here) = 0;
   // Whether write() alone makes a batch as durable as the policy asks (fsync `interval` and
   // `none`): then there is nothing to wait for, and the runtime applies the batch at once.
   virtual bool durable_when_written() const = 0;
@@ -90,7 +93,7 @@ class Journal {
   Status append(std::span<const Entry> batch) {
     Status s = write(batch);
     if (!s.ok() || batch.empty()) return s;
-    return wait_durable(batch.back().sequence);
+    return wait_durable(batch.back().sequence, true);
   }
   // Records a graceful stop: the live core's state hash at `at`, after `last_sequence`. Replay
   // checks its own hash there. Made durable at once.

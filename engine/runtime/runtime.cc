@@ -173,7 +173,10 @@ void Runtime::loop() {
     stage.at = now();
     stamp(stage, waiting == nullptr);  // written before the waiting batch is applied: overlap
     if (waiting != nullptr) {
-      if (!finish(*waiting, events, touched)) {
+      // With nothing new written, the core thread has nothing to overlap: it may run the sync
+      // itself rather than wait for the journal's sync thread to wake (low-load latency).
+      const bool idle = stage.last_journaled == 0;
+      if (!finish(*waiting, events, touched, idle)) {
         // The journal cut this stage off together with the one before it.
         refuse_unjournaled(stage);
       }
@@ -182,7 +185,7 @@ void Runtime::loop() {
     if (stage.last_journaled != 0 && !journal->durable_when_written()) {
       waiting = &stage;
     } else {
-      finish(stage, events, touched);
+      finish(stage, events, touched, true);
     }
     if (journal != nullptr && journal->healthy()) {
       if (journal::Status s = journal->poll(); !s.ok()) {
@@ -217,10 +220,12 @@ void Runtime::loop() {
   }
 }
 
-bool Runtime::finish(Stage& stage, std::vector<Event>& events, std::vector<Outbox*>& touched) {
+bool Runtime::finish(Stage& stage, std::vector<Event>& events, std::vector<Outbox*>& touched,
+                     bool may_sync_here) {
   bool durable = true;
   if (stage.last_journaled != 0) {
-    if (journal::Status s = options_.journal->wait_durable(stage.last_journaled); !s.ok()) {
+    if (journal::Status s = options_.journal->wait_durable(stage.last_journaled, may_sync_here);
+        !s.ok()) {
       durable = false;
       journal_ok_.store(false, std::memory_order_release);
       if (options_.log) options_.log("journal: " + s.message() + "; commands are refused");

@@ -143,7 +143,9 @@ class Runtime {
   void stamp(Stage& stage, bool may_repair);
   // Waits until the stage is durable, then applies and publishes it. False when its sync failed:
   // then its commands were refused, and so must be those of any stage written after it.
-  bool finish(Stage& stage, std::vector<Event>& events, std::vector<Outbox*>& touched);
+  // `may_sync_here`: see Journal::wait_durable.
+  bool finish(Stage& stage, std::vector<Event>& events, std::vector<Outbox*>& touched,
+              bool may_sync_here);
   void refuse_unjournaled(Stage& stage);
   bool journal_ready();
   void process(Stage& stage, std::vector<Event>& events, std::vector<Outbox*>& touched);

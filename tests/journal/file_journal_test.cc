@@ -327,12 +327,12 @@ TEST_CASE("a failed sync cuts off every batch not yet durable, also those writte
   REQUIRE(j->write(first).ok());
   REQUIRE(j->write(second).ok());
   CHECK(file_size(segment) > good);
-  CHECK_FALSE(j->wait_durable(next + 1).ok());
+  CHECK_FALSE(j->wait_durable(next + 1, false).ok());  // the sync thread's failure
   CHECK_FALSE(j->healthy());
   CHECK(j->stats().failures == 1);
-  CHECK(file_size(segment) == good);            // both batches were cut off
-  CHECK_FALSE(j->wait_durable(next + 2).ok());  // and the second will not become durable
-  CHECK_FALSE(j->write(second).ok());           // refused while unhealthy
+  CHECK(file_size(segment) == good);                  // both batches were cut off
+  CHECK_FALSE(j->wait_durable(next + 2, true).ok());  // and the second will not become durable
+  CHECK_FALSE(j->write(second).ok());                 // refused while unhealthy
 
   ops->fail_sync = false;
   REQUIRE(j->repair().ok());
@@ -355,8 +355,8 @@ TEST_CASE("with fsync always a batch is durable once wait_durable returns") {
   const std::uint64_t syncs = j->stats().fsync_count;
   REQUIRE(j->write(std::vector<Entry>{{next, at, &commands[0]}}).ok());
   REQUIRE(j->write(std::vector<Entry>{{next + 1, at, &commands[1]}}).ok());
-  REQUIRE(j->wait_durable(next + 1).ok());
-  REQUIRE(j->wait_durable(next).ok());  // earlier ones are durable too
+  REQUIRE(j->wait_durable(next + 1, false).ok());  // synced by the sync thread
+  REQUIRE(j->wait_durable(next, true).ok());       // earlier ones are durable too
   // One or two fdatasyncs: the sync thread may have taken both batches at once.
   CHECK(j->stats().fsync_count - syncs >= 1);
   CHECK(j->stats().fsync_count - syncs <= 2);

@@ -34,7 +34,7 @@ class GateJournal : public journal::Journal {
     changed_.wait(lock, [&] { return write_open_; });
     return {};
   }
-  journal::Status wait_durable(std::uint64_t) override {
+  journal::Status wait_durable(std::uint64_t, bool) override {
     std::unique_lock lock(mutex_);
     ++durable_waits_;
     changed_.notify_all();
