@@ -159,6 +159,10 @@ Status FileJournal::start_segment() {
       return close_and_fail("fdatasync " + segment_path_ + ": " + errno_text());
     }
     ::close(fd_);
+    {
+      std::lock_guard lock(sync_mutex_);
+      sync_fd_ = -1;
+    }
     std::lock_guard lock(mutex_);
     sealed_.push_back(segment_path_);
   }
@@ -196,7 +200,7 @@ Status FileJournal::sync() {
 }
 
 void FileJournal::fail(const std::string& why) {
-  (void)why;
+  failure_ = why;
   // Cut off what this batch may have left; repair() tries again if this fails too.
   if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
     // Nothing more to do here: the journal stays unhealthy.
@@ -245,8 +249,11 @@ Status FileJournal::write(std::span<const Entry> batch) {
     // A failed rotation is not a failed write: the batch is written; try again next time. (If
     // the rotation failed because a sync did, wait_durable() reports that.)
     if (Status s = start_segment(); !s.ok() && options_.warn) options_.warn(s.message());
+    // Its settle found a failed sync: this batch was cut off with the rest not yet durable.
+    if (!healthy()) return Status::error(failure_);
   }
   maybe_snapshot(false, nullptr);
+  if (!healthy()) return Status::error(failure_);  // the seal's settle failed likewise
   return {};
 }
 
@@ -305,6 +312,7 @@ void FileJournal::roll_back(const std::string& why) {
     unsynced_.clear();
   }
   segment_has_records_ = size_ > kSegmentHeaderSize;
+  dirty_ = true;  // the cut is not durable yet: a seal or repair must sync it
   fail(why);
 }
 
@@ -321,6 +329,7 @@ void FileJournal::sync_loop() {
 void FileJournal::run_sync(std::unique_lock<std::mutex>& lock) {
   const std::uint64_t target = sync_requested_;
   const int fd = sync_fd_;
+  SB_CHECK(fd >= 0);  // a segment is closed only after settle(): nothing asked of it is left
   const std::string path = sync_path_;
   sync_busy_ = true;
   lock.unlock();
@@ -367,7 +376,11 @@ Status FileJournal::poll() {
       return s;
     }
   }
-  if (healthy()) maybe_snapshot(false, nullptr);
+  if (healthy()) {
+    maybe_snapshot(false, nullptr);
+    // The seal waits for the syncs under way; if one failed, what it covered is cut off.
+    if (!healthy()) return Status::error(failure_);
+  }
   return {};
 }
 
@@ -388,6 +401,10 @@ Status FileJournal::repair() {
     // start_segment() would keep this one and the repair would succeed without writing a byte.
     ::close(fd_);
     fd_ = -1;
+    {
+      std::lock_guard lock(sync_mutex_);
+      sync_fd_ = -1;
+    }
     ::unlink(segment_path_.c_str());
   }
   if (fd_ >= 0) {

@@ -12,7 +12,8 @@
 // Thread contract: open() and every Journal method on one thread (the core thread); stats()
 // from any. The snapshot thread touches only files the core thread no longer writes; the sync
 // thread only fdatasyncs the current segment, and the core thread lets it finish (settle())
-// before it truncates, seals or closes that segment.
+// before it seals, closes or cuts back that segment's synced part. (A failed write cuts off only
+// its own bytes, past everything a sync under way covers.)
 #pragma once
 
 #include <sys/types.h>
@@ -128,6 +129,7 @@ class FileJournal final : public Journal {
   std::chrono::steady_clock::time_point dirty_since_;
   std::string buffer_;
   std::string payload_;
+  std::string failure_;  // why the journal became unhealthy
   // `always`: the batches written but not known durable yet, oldest first (core thread only).
   struct Unsynced {
     std::uint64_t first_sequence = 0;

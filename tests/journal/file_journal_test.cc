@@ -344,6 +344,36 @@ TEST_CASE("a failed sync cuts off every batch not yet durable, also those writte
   CHECK(replayed.state_hash() == w.live().state_hash());
 }
 
+// A rotation (or a snapshot's seal) waits for the syncs under way; when one fails, the batch
+// that triggered it is cut off too, and write() says so.
+TEST_CASE("a sync that fails while a segment is sealed fails the write that sealed it") {
+  TempDir dir;
+  Workload w(37);
+  auto ops = std::make_shared<FaultyOps>();
+  auto o = test::options_for(dir);
+  SUBCASE("rotation") { o.segment_bytes = 1; }  // every batch seals its segment
+  SUBCASE("snapshot") { o.snapshot_every_commands = 1; }
+  auto j = test::open_journal(o, 1, ops);
+  run(w, *j, 4);
+  j->wait_for_snapshots();  // idle, so that the next batch's snapshot is not postponed
+  const std::uint64_t next = w.last_sequence() + 1;
+  ops->fail_sync = true;
+  const std::vector<Command> commands = {AcceptOffer{999'999}};
+  const std::vector<Entry> batch = {{next, w.now() + Duration{10}, &commands[0]}};
+  CHECK_FALSE(j->write(batch).ok());
+  CHECK_FALSE(j->healthy());
+  CHECK_FALSE(j->wait_durable(next, false).ok());
+  ops->fail_sync = false;
+  REQUIRE(j->repair().ok());
+  run(w, *j, 4);  // numbered on from `next`
+  j->wait_for_snapshots();
+  j.reset();
+  core::Core replayed;
+  const RecoveryReport report = test::recover_ok(replayed, dir.path());
+  CHECK(report.warnings.empty());
+  CHECK(replayed.state_hash() == w.live().state_hash());
+}
+
 TEST_CASE("with fsync always a batch is durable once wait_durable returns") {
   TempDir dir;
   Workload w(31);
