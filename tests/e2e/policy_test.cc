@@ -193,6 +193,9 @@ TEST_CASE("SIGHUP reloads the policy file; a broken file leaves the old policy r
   replace_file(server.policy_file(), returns);
   server.signal(SIGHUP);
   REQUIRE(eventually([&] { return has_queue(http, "returns"); }));
+  // The reload thread records the history once the core has answered, so a query may see the
+  // new queue a moment before the history has its entry.
+  REQUIRE(eventually([&] { return history(http).size() == 2; }));
   auto entries = history(http);
   REQUIRE(entries.size() == 2);
   CHECK(string_at(entries[1].as_object(), "trigger") == "signal");
@@ -224,6 +227,9 @@ TEST_CASE("policy_watch: an edit of the file is reloaded; a broken edit is refus
   const std::string loyalty = with_queue("loyalty");
   replace_file(server.policy_file(), loyalty);
   REQUIRE(eventually([&] { return has_queue(http, "loyalty"); }));
+  // The reload thread records the history once the core has answered, so a query may see the
+  // new queue a moment before the history has its entry.
+  REQUIRE(eventually([&] { return history(http).size() == 2; }));
   auto entries = history(http);
   REQUIRE(entries.size() == 2);
   CHECK(string_at(entries[1].as_object(), "trigger") == "file_change");
