@@ -159,16 +159,16 @@ Status FileJournal::start_segment() {
       return close_and_fail("fdatasync " + segment_path_ + ": " + errno_text());
     }
     ::close(fd_);
-    {
-      std::lock_guard lock(sync_mutex_);
-      sync_fd_ = -1;
-    }
     std::lock_guard lock(mutex_);
     sealed_.push_back(segment_path_);
   }
   dirty_ = false;
   fd_ = fd;
   segment_path_ = path;
+  {
+    std::lock_guard lock(sync_mutex_);  // nothing is asked of the old one any more (settled)
+    sync_fd_ = fd_;
+  }
   segment_first_ = next_sequence_;
   size_ = header.size();
   segment_has_records_ = false;
@@ -231,8 +231,6 @@ Status FileJournal::write(std::span<const Entry> batch) {
     {
       std::lock_guard lock(sync_mutex_);
       sync_requested_ = first + batch.size() - 1;
-      sync_fd_ = fd_;
-      sync_path_ = segment_path_;
     }
     sync_cv_.notify_one();
   } else if (!dirty_) {
@@ -297,7 +295,6 @@ Status FileJournal::settle() {
 }
 
 void FileJournal::roll_back(const std::string& why) {
-  (void)why;
   std::uint64_t synced = 0;
   {
     std::lock_guard lock(sync_mutex_);
@@ -330,7 +327,6 @@ void FileJournal::run_sync(std::unique_lock<std::mutex>& lock) {
   const std::uint64_t target = sync_requested_;
   const int fd = sync_fd_;
   SB_CHECK(fd >= 0);  // a segment is closed only after settle(): nothing asked of it is left
-  const std::string path = sync_path_;
   sync_busy_ = true;
   lock.unlock();
   // One fdatasync covers every batch written before it: group commit across batches too.
@@ -343,7 +339,8 @@ void FileJournal::run_sync(std::unique_lock<std::mutex>& lock) {
   if (rc == 0) {
     synced_ = std::max(synced_, target);
   } else {
-    sync_error_ = "fdatasync of " + path + " failed: " + why;
+    // segment_path_ names sync_fd_'s file: it changes only in start_segment, after settle().
+    sync_error_ = "fdatasync of " + segment_path_ + " failed: " + why;
   }
   sync_cv_.notify_all();
 }

@@ -158,8 +158,7 @@ class FileJournal final : public Journal {
   // Shared with the sync thread (`always` only).
   std::mutex sync_mutex_;
   std::condition_variable sync_cv_;
-  int sync_fd_ = -1;
-  std::string sync_path_;
+  int sync_fd_ = -1;                       // the current segment's (set by start_segment)
   std::uint64_t sync_requested_ = 0;       // the last sequence asked to be made durable
   std::uint64_t synced_ = 0;               // the last sequence known durable
   bool sync_busy_ = false;                 // a sync is under way (on either thread)

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <future>
-#include <span>
 #include <type_traits>
 #include <utility>
 
@@ -294,9 +293,7 @@ void Runtime::stamp(Stage& stage, bool may_repair) {
   stage.last_journaled = entries_.back().sequence;
 
   journal::Status written;
-  if (!journal->healthy() && !may_repair) {
-    written = journal::Status::error("the journal is not writable");
-  } else if (!journal_ready()) {
+  if (!(may_repair ? journal_ready() : journal->healthy())) {
     written = journal::Status::error("the journal is not writable");
   } else {
     written = journal->write(entries_);

@@ -32,6 +32,14 @@ void run(Workload& w, Journal& j, int batches, std::uint64_t seed = 1) {
   }
 }
 
+// Recovery of `dir` reaches the workload's live state, without a warning.
+void replays_to_live(const TempDir& dir, Workload& w) {
+  core::Core replayed;
+  const RecoveryReport report = test::recover_ok(replayed, dir.path());
+  CHECK(report.warnings.empty());
+  CHECK(replayed.state_hash() == w.live().state_hash());
+}
+
 std::uint64_t file_size(const std::string& path) { return std::filesystem::file_size(path); }
 
 void flip_byte(const std::string& path, std::uint64_t offset) {
@@ -300,10 +308,7 @@ TEST_CASE("a failed write or fsync leaves nothing of its batch, and repair resum
   run(w, *j, 5);
   j.reset();
   CHECK(dir.files(".log").size() == 2);  // repair went on in a fresh segment
-  core::Core replayed;
-  const RecoveryReport report = test::recover_ok(replayed, dir.path());
-  CHECK(report.warnings.empty());
-  CHECK(replayed.state_hash() == w.live().state_hash());
+  replays_to_live(dir, w);
 }
 
 // With `always` the sync runs on the journal's sync thread, so a second batch can be written
@@ -338,10 +343,7 @@ TEST_CASE("a failed sync cuts off every batch not yet durable, also those writte
   REQUIRE(j->repair().ok());
   run(w, *j, 4);  // numbered on from `next`: the cut-off numbers are given again
   j.reset();
-  core::Core replayed;
-  const RecoveryReport report = test::recover_ok(replayed, dir.path());
-  CHECK(report.warnings.empty());
-  CHECK(replayed.state_hash() == w.live().state_hash());
+  replays_to_live(dir, w);
 }
 
 // A rotation (or a snapshot's seal) waits for the syncs under way; when one fails, the batch
@@ -368,10 +370,7 @@ TEST_CASE("a sync that fails while a segment is sealed fails the write that seal
   run(w, *j, 4);  // numbered on from `next`
   j->wait_for_snapshots();
   j.reset();
-  core::Core replayed;
-  const RecoveryReport report = test::recover_ok(replayed, dir.path());
-  CHECK(report.warnings.empty());
-  CHECK(replayed.state_hash() == w.live().state_hash());
+  replays_to_live(dir, w);
 }
 
 TEST_CASE("with fsync always a batch is durable once wait_durable returns") {
@@ -419,10 +418,7 @@ TEST_CASE("repair of a segment with no records yet still tries the disk") {
   CHECK(j->healthy());
   run(w, *j, 5);
   j.reset();
-  core::Core replayed;
-  const RecoveryReport report = test::recover_ok(replayed, dir.path());
-  CHECK(report.warnings.empty());
-  CHECK(replayed.state_hash() == w.live().state_hash());
+  replays_to_live(dir, w);
 }
 
 TEST_CASE("snapshots compact the journal atomically and replace the segments they cover") {

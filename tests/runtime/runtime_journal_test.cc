@@ -165,11 +165,25 @@ UpsertAgent agent_named(const std::string& id) {
   return a;
 }
 
-// Holds the first batch (a policy) in write() while a second (an agent and a query) is
-// submitted, so that the second is written while the first waits to be durable.
+// A runtime over a gated journal. submit() holds the first batch (a policy) in write() while a
+// second (an agent and a query) is submitted, so that the second is written while the first
+// waits to be durable.
 struct TwoBatches {
+  core::Core core;
+  RecordingOutbox outbox;
+  GateJournal journal;
+  Runtime runtime;
   std::future<Outcome> policy, agent, counts;
-  void submit(Runtime& runtime, GateJournal& journal, RecordingOutbox& outbox) {
+
+  explicit TwoBatches(RuntimeOptions options = {}) : runtime(core, options, {&outbox}) {
+    runtime.attach_journal(&journal, 1);
+    runtime.start();
+  }
+  ~TwoBatches() {
+    journal.open();  // lets the core thread finish what it holds
+    runtime.stop();
+  }
+  void submit() {
     auto p = std::make_shared<std::promise<Outcome>>();
     auto a = std::make_shared<std::promise<Outcome>>();
     auto c = std::make_shared<std::promise<Outcome>>();
@@ -192,6 +206,11 @@ struct TwoBatches {
     CHECK(counts.wait_for(0ms) == std::future_status::timeout);
     CHECK_FALSE(runtime.has_policy());
   }
+  // Once the query of the second batch is answered, both commands' outcomes.
+  std::pair<CommandOutcome, CommandOutcome> outcomes() {
+    REQUIRE(counts.wait_for(10s) == std::future_status::ready);
+    return {std::get<CommandOutcome>(policy.get()), std::get<CommandOutcome>(agent.get())};
+  }
 };
 
 std::size_t agents_counted(std::future<Outcome>& counts) {
@@ -199,41 +218,26 @@ std::size_t agents_counted(std::future<Outcome>& counts) {
 }
 
 TEST_CASE("the disk syncs one batch while the core applies the one before, in order") {
-  core::Core core;
-  RecordingOutbox outbox;
-  GateJournal journal;
-  Runtime runtime(core, {}, {&outbox});
-  runtime.attach_journal(&journal, 1);
-  runtime.start();
   TwoBatches two;
-  two.submit(runtime, journal, outbox);
-  journal.open_durable();
-  REQUIRE(two.counts.wait_for(10s) == std::future_status::ready);
-  const auto policy = std::get<CommandOutcome>(two.policy.get());
-  const auto agent = std::get<CommandOutcome>(two.agent.get());
+  two.submit();
+  two.journal.open_durable();
+  const auto [policy, agent] = two.outcomes();
   CHECK(policy.result.ok());
   CHECK(policy.sequence == 1);
   CHECK(agent.result.ok());
   CHECK(agent.sequence == 2);
   CHECK(agents_counted(two.counts) == 1);  // the query saw the command before it
-  runtime.stop();
 }
 
 TEST_CASE("a failed sync refuses its batch and the batch written after it; nothing changes") {
-  core::Core core;
-  RecordingOutbox outbox;
-  GateJournal journal;
   RuntimeOptions options;
   options.journal_retry = 1ms;
-  Runtime runtime(core, options, {&outbox});
-  runtime.attach_journal(&journal, 1);
-  runtime.start();
-  TwoBatches two;
-  two.submit(runtime, journal, outbox);
-  journal.fail_sync();
-  REQUIRE(two.counts.wait_for(10s) == std::future_status::ready);
-  const auto policy = std::get<CommandOutcome>(two.policy.get());
-  const auto agent = std::get<CommandOutcome>(two.agent.get());
+  TwoBatches two(options);
+  Runtime& runtime = two.runtime;
+  RecordingOutbox& outbox = two.outbox;
+  two.submit();
+  two.journal.fail_sync();
+  const auto [policy, agent] = two.outcomes();
   REQUIRE_FALSE(policy.result.ok());
   CHECK(policy.result.error().code == ErrorCode::JournalUnavailable);
   REQUIRE_FALSE(agent.result.ok());
@@ -244,7 +248,7 @@ TEST_CASE("a failed sync refuses its batch and the batch written after it; nothi
   CHECK(runtime.stats().refused_journal == 2);
 
   // Once the journal is repaired the numbers the journal cut off are given again.
-  journal.open_durable();
+  two.journal.open_durable();
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   std::optional<CommandOutcome> accepted;
   while (!accepted && std::chrono::steady_clock::now() < deadline) {
@@ -259,7 +263,6 @@ TEST_CASE("a failed sync refuses its batch and the batch written after it; nothi
   REQUIRE(accepted);
   CHECK(accepted->sequence == 1);
   CHECK(runtime.has_policy());
-  runtime.stop();
 }
 
 TEST_CASE("a policy without its source is refused, not journaled") {
