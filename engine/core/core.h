@@ -31,6 +31,11 @@
 #include "switchboard/result.h"
 #include "switchboard/views.h"
 
+namespace sb {
+class ByteWriter;
+class ByteReader;
+}  // namespace sb
+
 namespace sb::core {
 
 // Bounds on what clients may make the core hold. Exceeding one is a LimitExceeded error.
@@ -119,6 +124,18 @@ class Core {
   // Violations of stability: a waiting interaction that a free, eligible agent could take (found
   // by scoring every agent, so O(waiting x agents): for tests).
   std::vector<std::string> check_no_missed_match() const;
+
+  // State snapshots (core_state.cc). save_state appends the whole state — records, timers,
+  // journeys, measurements — in a versioned binary form, without the indexes, which load_state
+  // rebuilds: O(state), not O(history). The policy travels apart, as the core holds it compiled,
+  // not as text: load_state takes the compiled form of the policy that was installed when the
+  // state was saved (null if none was). load_state wants a fresh core with the same limits as
+  // the one saved; on failure (malformed bytes, a policy that is not the one saved) the error
+  // says what is wrong, and the core must be discarded.
+  // After a load the core behaves, command for command and event for event, as the one saved
+  // would have (tests/core/core_state_test.cc).
+  void save_state(std::string& out) const;
+  Result<CoreCounts> load_state(std::string_view bytes, std::shared_ptr<const Policy> policy);
 
   // Where `create` would go and why, without changing anything. Fails as create would.
   Result<Explanation> preview(const CreateInteraction& create, MatchStrategy strategy);
@@ -229,6 +246,14 @@ class Core {
   Decision decision_of(const Top2& top, const LinkedQueue& q, std::uint32_t step) const;
   ScoreBreakdown named(AgentIndex a, const ScoreParts& score) const;
   Explanation explain(const Decision& d) const;
+
+  // core_state.cc
+  void save_agent(ByteWriter& w, const Agent& agent) const;
+  bool load_agent(ByteReader& r, Agent& agent);
+  void save_interaction(ByteWriter& w, const Interaction& it) const;
+  bool load_interaction(ByteReader& r, Interaction& it);
+  // Rebuilds what save_state leaves out: the id indexes, the agent pools and the waiting sets.
+  std::optional<std::string> rebuild_indexes();
 
   // core_policy.cc
   Result<Reply> set_policy(const SetPolicy& c, std::vector<Event>& events);

@@ -13,6 +13,11 @@
 #include "engine/core/records.h"
 #include "switchboard/stats.h"
 
+namespace sb {
+class ByteWriter;
+class ByteReader;
+}  // namespace sb
+
 namespace sb::core {
 
 // Outcomes of the last `window`, in kSlots slots, so that a rolling figure costs O(kSlots).
@@ -28,6 +33,8 @@ class RollingWindow {
   };
   Totals totals(Timestamp now, Duration window) const;
   static std::optional<double> service_level(const Totals& t);
+  void save(ByteWriter& w) const;
+  void load(ByteReader& r);
 
  private:
   struct Slot {
@@ -93,6 +100,10 @@ class CoreStats {
   HistogramData decision_time{buckets::kDecision};
   const std::array<std::uint64_t, 10>& commands_applied() const { return commands_applied_; }
   const std::array<std::uint64_t, 10>& commands_rejected() const { return commands_rejected_; }
+
+  // State snapshots (core_state.cc); `load` wants fresh stats. False when malformed.
+  void save(ByteWriter& w) const;
+  bool load(ByteReader& r, std::size_t symbols, std::size_t queues);
 
  private:
   static std::uint64_t key(Symbol a, Symbol b) { return (std::uint64_t{a} << 32) | b; }

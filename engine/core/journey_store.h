@@ -13,6 +13,11 @@
 #include "engine/common/symbol_table.h"
 #include "switchboard/time.h"
 
+namespace sb {
+class ByteWriter;
+class ByteReader;
+}  // namespace sb
+
 namespace sb::core {
 
 struct Contact {
@@ -71,6 +76,12 @@ class JourneyStore {
 
   Duration lookback() const { return lookback_; }
   std::size_t customers() const { return index_.size(); }
+  // State snapshots (core_state.cc): everything but the index, which load rebuilds. `load`
+  // wants a fresh store and checks symbols against `symbols` and agents against `agents`; false
+  // when the bytes are malformed.
+  void save(ByteWriter& w) const;
+  bool load(ByteReader& r, std::size_t symbols, std::size_t agents);
+
   // Visits live customers in slot order (deterministic).
   template <typename F>
   void for_each(F&& f) const {

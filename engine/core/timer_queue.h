@@ -4,8 +4,8 @@
 // so the firing order is deterministic. Core-thread only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <queue>
 #include <vector>
 
 #include "engine/core/records.h"
@@ -41,17 +41,34 @@ class TimerQueue {
     t.kind = kind;
     t.target = target;
     t.epoch = epoch;
-    heap_.push(t);
+    heap_.push_back(t);
+    std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
-  bool due(Timestamp now) const { return !heap_.empty() && heap_.top().due <= now; }
+  bool due(Timestamp now) const { return !heap_.empty() && heap_.front().due <= now; }
   Timer pop() {
-    Timer t = heap_.top();
-    heap_.pop();
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    const Timer t = heap_.back();
+    heap_.pop_back();
     return t;
   }
   bool empty() const { return heap_.empty(); }
-  Timestamp next() const { return heap_.top().due; }
+  Timestamp next() const { return heap_.front().due; }
   std::size_t size() const { return heap_.size(); }
+
+  // For state snapshots (core_state.cc): the heap as it is laid out, and the next sequence.
+  const std::vector<Timer>& heap() const { return heap_; }
+  std::uint64_t next_seq() const { return next_seq_; }
+  // Restores what heap() and next_seq() gave; false (nothing changed) if `heap` is not a heap
+  // or holds a sequence not below `next_seq`.
+  bool restore(std::vector<Timer> heap, std::uint64_t next_seq) {
+    if (!std::is_heap(heap.begin(), heap.end(), Later{})) return false;
+    for (const Timer& t : heap) {
+      if (t.seq >= next_seq) return false;
+    }
+    heap_ = std::move(heap);
+    next_seq_ = next_seq;
+    return true;
+  }
 
  private:
   struct Later {
@@ -59,7 +76,7 @@ class TimerQueue {
       return a.due != b.due ? a.due > b.due : a.seq > b.seq;
     }
   };
-  std::priority_queue<Timer, std::vector<Timer>, Later> heap_;
+  std::vector<Timer> heap_;  // a binary heap under Later: the earliest at the front
   std::uint64_t next_seq_ = 0;
 };
 

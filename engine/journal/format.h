@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/common/byte_codec.h"
 #include "switchboard/time.h"
 
 namespace sb::journal {
@@ -68,27 +69,5 @@ std::optional<SnapshotHeader> parse_snapshot_header(std::string_view bytes);
 // Appends one record to `out`.
 void append_record(std::string& out, std::uint64_t sequence, Timestamp at, RecordType type,
                    std::string_view payload);
-
-// Little-endian fixed-width integers.
-template <typename T>
-void put_le(std::string& out, T value) {
-  static_assert(std::is_integral_v<T>);
-  using U = std::make_unsigned_t<T>;
-  U v = static_cast<U>(value);
-  for (std::size_t i = 0; i < sizeof(T); ++i) {
-    out.push_back(static_cast<char>(v & 0xFFu));
-    v = static_cast<U>(v >> 8);
-  }
-}
-template <typename T>
-T get_le(const char* p) {
-  static_assert(std::is_integral_v<T>);
-  using U = std::make_unsigned_t<T>;
-  U v = 0;
-  for (std::size_t i = sizeof(T); i-- > 0;) {
-    v = static_cast<U>((v << 8) | static_cast<unsigned char>(p[i]));
-  }
-  return static_cast<T>(v);
-}
 
 }  // namespace sb::journal

@@ -114,6 +114,7 @@ struct Reply {
   InteractionState state = InteractionState::Queued;
   std::string queue;
   Presence presence = Presence::Offline;  // for agent commands
+  friend bool operator==(const Reply&, const Reply&) = default;
 };
 
 }  // namespace sb

@@ -25,6 +25,7 @@ struct JourneyContact {
   std::optional<Timestamp> ended_at;
   std::string outcome;  // "", "resolved", "abandoned", "cancelled", "transferred", ...
   double sentiment = 0;
+  friend bool operator==(const JourneyContact&, const JourneyContact&) = default;
 };
 
 // Each factor of an agent's score, already weighted; total is their sum.
@@ -36,6 +37,7 @@ struct ScoreBreakdown {
   double load = 0;
   double affinity = 0;
   double sentiment = 0;
+  friend bool operator==(const ScoreBreakdown&, const ScoreBreakdown&) = default;
 };
 
 // Why this agent: the winner, the runner-up, and how the decision was made.
@@ -46,6 +48,7 @@ struct Explanation {
   ScoreBreakdown chosen;
   std::optional<ScoreBreakdown> runner_up;
   std::uint32_t candidates = 0;  // eligible agents considered
+  friend bool operator==(const Explanation&, const Explanation&) = default;
 };
 
 struct InteractionSummary {
@@ -57,6 +60,7 @@ struct InteractionSummary {
   double priority = 0;
   std::string queue;
   Timestamp created_at;
+  friend bool operator==(const InteractionSummary&, const InteractionSummary&) = default;
 };
 
 struct OfferCreated {
@@ -66,6 +70,7 @@ struct OfferCreated {
   std::vector<JourneyContact> journey;
   Explanation explanation;
   Timestamp expires_at;
+  friend bool operator==(const OfferCreated&, const OfferCreated&) = default;
 };
 
 enum class OfferEndReason : std::uint8_t { Rejected, Expired, Withdrawn };
@@ -75,6 +80,7 @@ struct OfferEnded {
   std::string agent_id;
   std::string interaction_id;
   OfferEndReason reason = OfferEndReason::Rejected;
+  friend bool operator==(const OfferEnded&, const OfferEnded&) = default;
 };
 
 struct InteractionQueued {
@@ -82,6 +88,7 @@ struct InteractionQueued {
   std::string queue;
   std::uint32_t step = 0;
   std::string held_for_agent;  // set while it waits for a preferred or named agent
+  friend bool operator==(const InteractionQueued&, const InteractionQueued&) = default;
 };
 
 struct InteractionAssigned {
@@ -90,12 +97,14 @@ struct InteractionAssigned {
   std::string queue;
   OfferId offer_id = 0;
   Duration waited{0};
+  friend bool operator==(const InteractionAssigned&, const InteractionAssigned&) = default;
 };
 
 struct InteractionAbandoned {
   std::string interaction_id;
   std::string queue;
   Duration waited{0};
+  friend bool operator==(const InteractionAbandoned&, const InteractionAbandoned&) = default;
 };
 
 struct InteractionEnded {
@@ -103,6 +112,7 @@ struct InteractionEnded {
   std::string agent_id;
   InteractionState state = InteractionState::Completed;  // WrapUp, Completed or Cancelled
   std::string outcome;
+  friend bool operator==(const InteractionEnded&, const InteractionEnded&) = default;
 };
 
 struct InteractionTransferred {
@@ -110,18 +120,21 @@ struct InteractionTransferred {
   std::string from_queue;
   std::string to_queue;
   std::string to_agent;
+  friend bool operator==(const InteractionTransferred&, const InteractionTransferred&) = default;
 };
 
 struct AgentStateChanged {
   std::string agent_id;
   Presence presence = Presence::Offline;
   std::string reason;
+  friend bool operator==(const AgentStateChanged&, const AgentStateChanged&) = default;
 };
 
 struct SlaBreach {
   std::string interaction_id;
   std::string queue;
   Duration threshold{0};
+  friend bool operator==(const SlaBreach&, const SlaBreach&) = default;
 };
 
 // A queue's rolling service level fell below its target, or came back to it.
@@ -132,6 +145,7 @@ struct QueueServiceLevel {
   double target = 0;
   Duration window{0};
   std::uint64_t samples = 0;  // answered + abandoned after the threshold, in the window
+  friend bool operator==(const QueueServiceLevel&, const QueueServiceLevel&) = default;
 };
 
 // A customer's sentiment fell to the queue's threshold or sharply, while they wait or are
@@ -144,11 +158,13 @@ struct SentimentDrop {
   double to = 0;
   double threshold = 0;
   std::string reason;  // "below_threshold" or "sharp_drop"
+  friend bool operator==(const SentimentDrop&, const SentimentDrop&) = default;
 };
 
 struct PolicyInstalled {
   std::uint64_t version = 0;
   std::uint32_t requeued = 0;  // waiting interactions re-evaluated
+  friend bool operator==(const PolicyInstalled&, const PolicyInstalled&) = default;
 };
 
 using EventBody =
@@ -159,6 +175,7 @@ using EventBody =
 struct Event {
   Timestamp time;
   EventBody body;
+  friend bool operator==(const Event&, const Event&) = default;
 };
 
 // The CloudEvents type of an event, e.g. "switchboard.offer.created".
