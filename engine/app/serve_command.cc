@@ -162,6 +162,7 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
   journal::RecoveryOptions recovery;
   recovery.dir = config.data_dir;
   recovery.truncate_corrupt = options.truncate_corrupt;
+  recovery.keep_history = config.journal.keep_history;
   auto recovered = journal::recover(core, recovery, journal_policy_compiler());
   if (!recovered.ok()) {
     spdlog::error("cannot recover the journal in {}: {}", config.data_dir,
@@ -186,6 +187,8 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
   journal_options.snapshot_every_commands = config.journal.snapshot_every_commands;
   journal_options.snapshot_every =
       std::chrono::duration_cast<std::chrono::seconds>(config.journal.snapshot_every);
+  journal_options.compile = journal_policy_compiler();
+  journal_options.keep_history = config.journal.keep_history;
   journal_options.info = [](const std::string& m) { spdlog::info("journal: {}", m); };
   journal_options.warn = [](const std::string& m) { spdlog::warn("journal: {}", m); };
   if (journal::Status s =

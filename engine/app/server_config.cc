@@ -62,6 +62,12 @@ class Reader {
     out = static_cast<T>(value);
   }
 
+  void boolean(const YAML::Node& node, const std::string& what, bool& out) {
+    const std::string text = node.IsScalar() ? node.Scalar() : std::string();
+    if (text != "true" && text != "false") return error(node, what + " must be true or false");
+    out = text == "true";
+  }
+
   template <typename D>
   void duration(const YAML::Node& node, const std::string& what, D& out) {
     auto parsed = node.IsScalar() ? policy::parse_duration(node.Scalar()) : std::nullopt;
@@ -171,6 +177,7 @@ void read_journal(Reader& r, const YAML::Node& node, ServerConfig& c) {
              r.number(n, "snapshot_every_commands", j.snapshot_every_commands, 0, 1e12);
            }},
           {"snapshot_every", [&](auto& n) { r.duration(n, "snapshot_every", j.snapshot_every); }},
+          {"keep_history", [&](auto& n) { r.boolean(n, "keep_history", j.keep_history); }},
       });
 }
 

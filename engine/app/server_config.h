@@ -27,6 +27,7 @@ struct JournalConfig {
   std::uint64_t segment_bytes = 64ull << 20;
   std::uint64_t snapshot_every_commands = 1'000'000;   // 0: not by count
   Duration snapshot_every = std::chrono::minutes(10);  // 0: not by time
+  bool keep_history = false;  // keep the segments a snapshot covers (for what-if replay)
 };
 
 struct ServerConfig {

@@ -11,6 +11,7 @@
 
 #include "engine/common/assert.h"
 #include "engine/journal/codec.h"
+#include "engine/journal/crc32c.h"
 #include "engine/journal/format.h"
 #include "engine/journal/reader.h"
 
@@ -445,6 +446,7 @@ std::optional<FileJournal::SnapshotInfo> FileJournal::last_snapshot() const {
 }
 
 void FileJournal::maybe_snapshot(bool force, bool* started) {
+  if (!options_.compile) return;  // no way to rebuild the state
   if (!force) {
     if (commands_since_snapshot_ == 0) return;
     const bool by_count = options_.snapshot_every_commands > 0 &&
@@ -509,11 +511,16 @@ void FileJournal::snapshot_loop() {
       snapshots_.fetch_add(1, std::memory_order_relaxed);
       // The new snapshot is durable: what it covers can go.
       if (old) ::unlink(old->c_str());
-      for (const std::string& seg : job.segments) ::unlink(seg.c_str());
+      if (!options_.keep_history) {
+        for (const std::string& seg : job.segments) ::unlink(seg.c_str());
+      }
       (void)sync_dir();
       if (options_.info) {
-        options_.info("snapshot " + info.path + ": " + std::to_string(info.records) + " records, " +
-                      std::to_string(info.bytes) + " bytes, " +
+        options_.info("snapshot " + info.path + ": the state after sequence " +
+                      std::to_string(info.last_sequence) + " (" + std::to_string(info.agents) +
+                      " agents, " + std::to_string(info.live_interactions) +
+                      " live interactions), " + std::to_string(info.bytes) + " bytes, " +
+                      std::to_string(info.replayed) + " commands replayed, " +
                       std::to_string(static_cast<int>(info.seconds * 1000)) + " ms");
       }
     } else if (options_.warn) {
@@ -528,6 +535,35 @@ void FileJournal::snapshot_loop() {
 }
 
 Status FileJournal::write_snapshot(const Job& job, SnapshotInfo& info) {
+  // The state after job.last_sequence, rebuilt apart from the live core: the previous snapshot
+  // and the sealed segments, replayed (read-only) up to the job's last record. The current
+  // segment, which the core thread is writing, lies beyond and is never read.
+  core::Core core(options_.core_limits);
+  RecoveryOptions replay;
+  replay.dir = options_.dir;
+  replay.read_only = true;
+  replay.stop_after = job.last_sequence;
+  auto recovered = recover(core, replay, options_.compile);
+  if (!recovered.ok()) return Status::error(recovered.error().message);
+  const RecoveryReport& report = recovered.value();
+  if (report.last_sequence != job.last_sequence) {
+    return Status::error("the journal holds records up to " + std::to_string(report.last_sequence) +
+                         ", the snapshot was to cover " + std::to_string(job.last_sequence));
+  }
+  std::string body;
+  {
+    ByteWriter w(body);
+    w.u64(report.policy ? report.policy->first : 0);
+    w.str(report.policy ? std::string_view(report.policy->second) : std::string_view{});
+  }
+  core.save_state(body);
+  StateSnapshotHeader header;
+  header.last_sequence = job.last_sequence;
+  header.last_at = core.now();
+  header.body_bytes = body.size();
+  header.body_crc = crc32c(body);
+  const std::string head = state_snapshot_header(header);
+
   const std::string final_path = join(options_.dir, snapshot_name(job.last_sequence));
   const std::string tmp_path = final_path + ".tmp";
   const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -537,64 +573,18 @@ Status FileJournal::write_snapshot(const Job& job, SnapshotInfo& info) {
     ::unlink(tmp_path.c_str());
     return Status::error(why);
   };
-  std::uint64_t offset = kSnapshotHeaderSize;
-  SnapshotHeader header;
-  header.last_sequence = job.last_sequence;
-  auto put = [&](std::string_view bytes) -> bool {
+  std::uint64_t offset = 0;
+  for (std::string_view bytes : {std::string_view(head), std::string_view(body)}) {
     std::size_t done = 0;
     while (done < bytes.size()) {
       const ssize_t n =
           ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
+      if (n <= 0) return fail_with("write " + tmp_path + ": " + errno_text());
       done += static_cast<std::size_t>(n);
     }
     offset += bytes.size();
-    return true;
-  };
-  // Copies the good records of bytes[start, ...) and checks there is nothing else.
-  auto copy = [&](const std::string& path, std::string_view bytes, std::size_t start,
-                  std::uint64_t* expected_records) -> Status {
-    std::uint64_t n = 0;
-    std::uint64_t end = start;
-    auto damage = scan_records(bytes, start, [&](const RecordView& r, std::uint64_t at) {
-      ++n;
-      end = at + kRecordHeaderSize + r.payload.size();
-      return r.sequence <= job.last_sequence;
-    });
-    if (damage) {
-      return Status::error(path + " at offset " + std::to_string(damage->offset) + ": " +
-                           damage->what);
-    }
-    if (expected_records != nullptr && n != *expected_records) {
-      return Status::error(path + ": holds " + std::to_string(n) + " records, its header says " +
-                           std::to_string(*expected_records));
-    }
-    if (!put(bytes.substr(start, end - start))) return Status::error("write: " + errno_text());
-    header.records += n;
-    return {};
-  };
-  if (job.snapshot) {
-    MappedFile file;
-    if (Status s = file.open(*job.snapshot); !s.ok()) return fail_with(s.message());
-    auto h = parse_snapshot_header(file.bytes());
-    if (!h) return fail_with(*job.snapshot + ": not a valid snapshot header");
-    if (Status s = copy(*job.snapshot, file.bytes(), kSnapshotHeaderSize, &h->records); !s.ok()) {
-      return fail_with(s.message());
-    }
   }
-  for (const std::string& seg : job.segments) {
-    MappedFile file;
-    if (Status s = file.open(seg); !s.ok()) return fail_with(s.message());
-    if (!parse_segment_header(file.bytes())) return fail_with(seg + ": not a valid segment header");
-    if (Status s = copy(seg, file.bytes(), kSegmentHeaderSize, nullptr); !s.ok()) {
-      return fail_with(s.message());
-    }
-  }
-  header.body_bytes = offset - kSnapshotHeaderSize;
-  const std::string head = snapshot_header(header);
-  offset = 0;
-  if (!put(head)) return fail_with("write " + tmp_path + ": " + errno_text());
   if (::fdatasync(fd) != 0) return fail_with("fdatasync " + tmp_path + ": " + errno_text());
   ::close(fd);
   if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
@@ -603,9 +593,13 @@ Status FileJournal::write_snapshot(const Job& job, SnapshotInfo& info) {
     return Status::error("rename " + tmp_path + ": " + why);
   }
   if (Status s = sync_dir(); !s.ok()) return s;
+  const core::CoreCounts counts = core.counts();
   info.path = final_path;
-  info.bytes = kSnapshotHeaderSize + header.body_bytes;
-  info.records = header.records;
+  info.bytes = offset;
+  info.last_sequence = job.last_sequence;
+  info.replayed = report.commands;
+  info.agents = counts.agents;
+  info.live_interactions = counts.live_interactions;
   return {};
 }
 

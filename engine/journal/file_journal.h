@@ -3,11 +3,15 @@
 // thread. With `always` the fdatasync runs on a sync thread of its own: write() returns once the
 // batch is in the page cache and asks for a sync; wait_durable() waits for it. The core thread
 // thus applies one batch while the disk syncs the next (pipelined group commit), and still
-// applies nothing that is not durable. A failed sync cuts off every record not yet durable. A
-// snapshot here is the compacted journal: the records of the previous snapshot and of the sealed
-// segments copied, every CRC checked, into one file written atomically (temp file, fsync, rename,
-// fsync of the directory); the segments it covers are then deleted. It holds commands, not a
-// serialized core state: recovery replays it (docs/operations.md).
+// applies nothing that is not durable. A failed sync cuts off every record not yet durable.
+//
+// A snapshot is the core's state after the last record it covers (Core::save_state). The live
+// core is never paused for it: the snapshot thread rebuilds that state in a core of its own —
+// the previous snapshot loaded, the sealed segments replayed through it, which the core's
+// determinism makes the very state the live core had there — saves it into one file written
+// atomically (temp file, fsync, rename, fsync of the directory), and then deletes the previous
+// snapshot and the segments it covers (unless `keep_history`). Restarting then costs the
+// state's size plus the journal since the snapshot, not the whole history.
 //
 // Thread contract: open() and every Journal method on one thread (the core thread); stats()
 // from any. The snapshot thread touches only files the core thread no longer writes; the sync
@@ -31,7 +35,9 @@
 #include <thread>
 #include <vector>
 
+#include "engine/core/core.h"
 #include "engine/journal/journal.h"
+#include "engine/journal/recovery.h"
 
 namespace sb::journal {
 
@@ -44,6 +50,14 @@ struct FileJournalOptions {
   // whichever comes first, if any command came since the last one.
   std::uint64_t snapshot_every_commands = 1'000'000;
   std::chrono::seconds snapshot_every{600};
+  // How the snapshot thread rebuilds the state: the policy compiler recovery uses and the live
+  // core's limits (a core with other limits could decide otherwise). Without a compiler no
+  // snapshot is taken.
+  PolicyCompiler compile;
+  core::CoreLimits core_limits;
+  // Keep the segments a snapshot covers (for `switchboard replay --policy`, which reads every
+  // record from the first); else they are deleted.
+  bool keep_history = false;
   // Where the snapshot thread reports (called on that thread); may be empty.
   std::function<void(const std::string&)> info;
   std::function<void(const std::string&)> warn;
@@ -81,11 +95,14 @@ class FileJournal final : public Journal {
   // not started. Then wait_for_snapshots() waits until the snapshot thread is idle.
   bool snapshot_now();
   void wait_for_snapshots();
-  // Last snapshot written: its size and how long it took.
+  // Last snapshot written: what it covers, its size and how long it took.
   struct SnapshotInfo {
     std::string path;
     std::uint64_t bytes = 0;
-    std::uint64_t records = 0;
+    std::uint64_t last_sequence = 0;
+    std::uint64_t replayed = 0;  // commands replayed onto the previous snapshot to make it
+    std::size_t agents = 0;
+    std::size_t live_interactions = 0;
     double seconds = 0;
   };
   std::optional<SnapshotInfo> last_snapshot() const;

@@ -87,6 +87,36 @@ std::optional<SnapshotHeader> parse_snapshot_header(std::string_view bytes) {
   return h;
 }
 
+std::string state_snapshot_header(const StateSnapshotHeader& h) {
+  std::string fields;
+  put_le<std::uint64_t>(fields, h.last_sequence);
+  put_le<std::int64_t>(fields, h.last_at.us);
+  put_le<std::uint64_t>(fields, h.body_bytes);
+  put_le<std::uint32_t>(fields, h.body_crc);
+  std::string out(kStateSnapshotMagic);
+  put_le<std::uint32_t>(out, kStateFormatVersion);
+  put_le<std::uint32_t>(out, crc32c(fields));
+  out += fields;
+  put_le<std::uint32_t>(out, 0);
+  return out;
+}
+
+std::optional<StateSnapshotHeader> parse_state_snapshot_header(std::string_view bytes) {
+  if (bytes.size() < kStateSnapshotHeaderSize || !bytes.starts_with(kStateSnapshotMagic)) {
+    return std::nullopt;
+  }
+  if (get_le<std::uint32_t>(bytes.data() + 8) != kStateFormatVersion) return std::nullopt;
+  if (get_le<std::uint32_t>(bytes.data() + 12) != crc32c(bytes.substr(16, 28))) {
+    return std::nullopt;
+  }
+  StateSnapshotHeader h;
+  h.last_sequence = get_le<std::uint64_t>(bytes.data() + 16);
+  h.last_at = Timestamp{get_le<std::int64_t>(bytes.data() + 24)};
+  h.body_bytes = get_le<std::uint64_t>(bytes.data() + 32);
+  h.body_crc = get_le<std::uint32_t>(bytes.data() + 40);
+  return h;
+}
+
 void append_record(std::string& out, std::uint64_t sequence, Timestamp at, RecordType type,
                    std::string_view payload) {
   const std::size_t start = out.size();

@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <map>
 
+#include "engine/common/byte_codec.h"
 #include "engine/journal/codec.h"
+#include "engine/journal/crc32c.h"
 #include "engine/journal/format.h"
 #include "engine/journal/reader.h"
 
@@ -137,6 +139,51 @@ std::optional<std::string> check_snapshot(const std::string& path, std::string_v
   return std::nullopt;
 }
 
+// A state snapshot's problem: `fatal` when its bytes are sound but cannot be loaded (then an
+// older snapshot would hide a problem of this version, not damage), else it is skipped.
+struct StateProblem {
+  bool fatal = false;
+  std::string message;
+};
+
+std::optional<StateProblem> load_state_snapshot(core::Core& core, const std::string& path,
+                                                std::string_view bytes,
+                                                const PolicyCompiler& compile,
+                                                RecoveryReport& report) {
+  auto h = parse_state_snapshot_header(bytes);
+  if (!h) return StateProblem{false, "not a valid state snapshot header"};
+  if (bytes.size() - kStateSnapshotHeaderSize != h->body_bytes) {
+    return StateProblem{false, "its size is not its header's"};
+  }
+  const std::string_view body = bytes.substr(kStateSnapshotHeaderSize);
+  if (crc32c(body) != h->body_crc) return StateProblem{false, "bad CRC32C of its body"};
+  ByteReader r(body);
+  const std::uint64_t version = r.u64();
+  std::string source = r.str();
+  if (!r.ok()) return StateProblem{false, "its policy is truncated"};
+  std::shared_ptr<const Policy> policy;
+  if (version != 0) {
+    auto compiled = compile(source, version);
+    if (!compiled.ok()) {
+      return StateProblem{true, path + ": its policy v" + std::to_string(version) +
+                                    " does not compile: " + compiled.error().message};
+    }
+    policy = compiled.value();
+  }
+  auto loaded = core.load_state(body.substr(r.position()), policy);
+  if (!loaded.ok()) {
+    return StateProblem{true, path + ": " + loaded.error().message +
+                                  ". Move it out of the data directory to recover from the "
+                                  "journal alone, if it still holds what the snapshot covers."};
+  }
+  report.snapshot = path;
+  report.from_state = true;
+  if (version != 0) report.policy = std::pair{version, std::move(source)};
+  report.last_sequence = h->last_sequence;
+  report.last_at = h->last_at;
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<RecoveryReport> recover(core::Core& core, const RecoveryOptions& options,
@@ -160,12 +207,27 @@ Result<RecoveryReport> recover(core::Core& core, const RecoveryOptions& options,
   if (ec) return failure("cannot list " + options.dir + ": " + ec.message());
 
   Replayer replay(core, compile, report, options.observe);
+  std::optional<std::uint64_t> passed_state;  // a state snapshot an observer passed over
   for (const auto& snapshot : snapshots) {
     const std::string& path = snapshot.second;  // a plain reference: lambdas below capture it
     MappedFile file;
     if (Status s = file.open(path); !s.ok()) {
       report.warnings.push_back("skipping snapshot: " + s.message());
       continue;
+    }
+    if (file.bytes().starts_with(kStateSnapshotMagic)) {
+      if (options.observe) {
+        if (!passed_state) passed_state = snapshot.first;
+        continue;
+      }
+      auto problem = load_state_snapshot(core, path, file.bytes(), compile, report);
+      if (problem && problem->fatal) return failure(problem->message);
+      if (problem) {
+        report.warnings.push_back("skipping damaged snapshot " + path + ": " + problem->message);
+        continue;
+      }
+      replay.skip_to(report.last_sequence);
+      break;
     }
     SnapshotHeader header;
     if (auto bad = check_snapshot(path, file.bytes(), header)) {
@@ -184,9 +246,23 @@ Result<RecoveryReport> recover(core::Core& core, const RecoveryOptions& options,
   }
 
   std::vector<std::pair<std::uint64_t, std::string>> ordered(segments.begin(), segments.end());
-  for (std::size_t k = 0; k < ordered.size(); ++k) {
+  if (passed_state && !report.snapshot && (ordered.empty() || ordered.front().first != 1)) {
+    return failure("the journal up to sequence " + std::to_string(*passed_state) +
+                   " survives only as a state snapshot, and this reads every record from the "
+                   "first: keep the whole journal with journal.keep_history: true "
+                   "(docs/operations.md)");
+  }
+  bool stopped = false;  // reached options.stop_after
+  for (std::size_t k = 0; k < ordered.size() && !stopped; ++k) {
     const std::string& path = ordered[k].second;
     const bool last_segment = k + 1 == ordered.size();
+    if (report.snapshot && !last_segment && ordered[k + 1].first <= replay.expected()) {
+      // Wholly covered by the snapshot (the next segment starts at or before the first record
+      // still to replay): kept history, or a crash came between the snapshot's rename and the
+      // deletion of what it covers.
+      if (!options.read_only && !options.keep_history) fs::remove(path, ec);
+      continue;
+    }
     MappedFile file;
     if (Status s = file.open(path); !s.ok()) return failure(s.message());
     const std::string_view bytes = file.bytes();
@@ -204,6 +280,10 @@ Result<RecoveryReport> recover(core::Core& core, const RecoveryOptions& options,
     const std::uint64_t commands_before = report.commands;
     auto damage =
         scan_records(bytes, kSegmentHeaderSize, [&](const RecordView& r, std::uint64_t off) {
+          if (options.stop_after != 0 && r.sequence > options.stop_after) {
+            stopped = true;
+            return false;
+          }
           error = replay.apply(r, path, off);
           return !error;
         });
@@ -212,7 +292,7 @@ Result<RecoveryReport> recover(core::Core& core, const RecoveryOptions& options,
       // Wholly covered by the snapshot: a crash came between its rename and this deletion.
       const bool covered = report.snapshot && report.commands == commands_before &&
                            ordered[k].first < replay.expected() && !last_segment;
-      if (covered && !options.read_only) fs::remove(path, ec);
+      if (covered && !options.read_only && !options.keep_history) fs::remove(path, ec);
       continue;
     }
     const std::uint64_t lost = bytes.size() - damage->offset;

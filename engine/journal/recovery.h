@@ -1,4 +1,5 @@
-// Recovery: rebuilds a fresh core from the data directory — the newest valid snapshot, then the
+// Recovery: rebuilds a fresh core from the data directory — the newest valid snapshot (a saved
+// core state, loaded as it is; or, from format 1, a compacted journal, replayed), then the
 // segments after it, every record applied through the core at its recorded time, exactly as the
 // live loop applied it (rejected commands are rejected again; timers fire at their deadlines as
 // time moves). A torn tail (a partial or bad record with nothing valid after it, at the end of
@@ -39,14 +40,21 @@ struct RecoveryOptions {
   std::string dir;
   bool truncate_corrupt = false;  // cut the journal at damage in the middle, losing what follows
   bool read_only = false;         // change no file (`switchboard replay`)
+  // Segments a snapshot covers are kept (journal.keep_history), not deleted.
+  bool keep_history = false;
+  // Replay up to this sequence and stop there (the snapshot writer); 0: everything.
+  std::uint64_t stop_after = 0;
   // Called for every step, in order, on the calling thread; may be empty. With an observer the
   // timers due before a command fire in a separate advance() first, which the core guarantees
-  // is the same as letting apply() fire them.
+  // is the same as letting apply() fire them. An observer wants every record from the first:
+  // state snapshots are passed over, and the journal must hold the whole history
+  // (journal.keep_history), or recovery fails saying so.
   std::function<void(const ReplayStep&)> observe;
 };
 
 struct RecoveryReport {
   std::optional<std::string> snapshot;  // the snapshot replay started from
+  bool from_state = false;              // ... a saved core state (else a compacted journal)
   std::size_t segments = 0;
   std::uint64_t commands = 0;  // replayed
   std::uint64_t rejected = 0;  // of which the core refused (as it did live)

@@ -421,11 +421,13 @@ TEST_CASE("repair of a segment with no records yet still tries the disk") {
   replays_to_live(dir, w);
 }
 
-TEST_CASE("snapshots compact the journal atomically and replace the segments they cover") {
+TEST_CASE("snapshots save the routing state atomically and replace the segments they cover") {
   TempDir dir;
   Workload w(21);
   auto o = test::options_for(dir);
   o.segment_bytes = 8192;
+  SUBCASE("covered segments deleted") {}
+  SUBCASE("covered segments kept") { o.keep_history = true; }
   auto j = test::open_journal(o);
   run(w, *j, 40);
   const auto before = dir.files(".log");
@@ -434,30 +436,66 @@ TEST_CASE("snapshots compact the journal atomically and replace the segments the
   j->wait_for_snapshots();
   auto info = j->last_snapshot();
   REQUIRE(info);
-  CHECK(info->records == w.last_sequence());
+  CHECK(info->last_sequence == w.last_sequence());
+  CHECK(info->replayed == w.last_sequence());
+  CHECK(info->agents == w.live().counts().agents);
+  CHECK(info->live_interactions == w.live().counts().live_interactions);
   CHECK(dir.files(".snap").size() == 1);
   CHECK(dir.files(".tmp").empty());
-  // Only the new, empty segment is left.
-  CHECK(dir.files(".log").size() == 1);
+  // The new, empty segment, and the covered ones if kept.
+  CHECK(dir.files(".log").size() == (o.keep_history ? before.size() + 1 : 1));
   CHECK(file_size(dir.files(".log").back()) == kSegmentHeaderSize);
+  {
+    // The state in the snapshot is the live state at its last sequence.
+    core::Core loaded;
+    RecoveryOptions ro;
+    ro.dir = dir.path();
+    ro.read_only = true;
+    auto r = recover(loaded, ro, test::compiler());
+    REQUIRE(r.ok());
+    CHECK(r.value().from_state);
+    CHECK(r.value().commands == 0);
+    CHECK(loaded.state_hash() == w.live().state_hash());
+  }
 
   run(w, *j, 20, 4);
-  REQUIRE(j->snapshot_now());  // the second compacts the first with the new segments
+  REQUIRE(j->snapshot_now());  // the second starts from the first and replays what came after
   j->wait_for_snapshots();
+  const std::uint64_t in_snapshot = j->last_snapshot()->last_sequence;
+  CHECK(j->last_snapshot()->replayed == in_snapshot - info->last_sequence);
   run(w, *j, 5, 5);
   CHECK(dir.files(".snap").size() == 1);
-  const std::uint64_t in_snapshot = j->last_snapshot()->records;
   j.reset();
 
   core::Core replayed;
-  const RecoveryReport report = test::recover_ok(replayed, dir.path());
+  const RecoveryReport report = test::recover_ok(replayed, dir.path(), false, o.keep_history);
   REQUIRE(report.snapshot);
-  CHECK(report.commands == w.last_sequence());
+  CHECK(report.from_state);
+  CHECK(report.commands == w.last_sequence() - in_snapshot);
+  CHECK(report.last_sequence == w.last_sequence());
   CHECK(replayed.state_hash() == w.live().state_hash());
   CHECK(in_snapshot < w.last_sequence());
 
+  // What-if replay reads every record from the first: only kept history allows it.
+  core::Core from_start;
+  RecoveryOptions every_record;
+  every_record.dir = dir.path();
+  every_record.read_only = true;
+  std::uint64_t observed = 0;
+  every_record.observe = [&](const ReplayStep& step) { observed += step.command ? 1 : 0; };
+  auto whole = recover(from_start, every_record, test::compiler());
+  if (o.keep_history) {
+    REQUIRE_MESSAGE(whole.ok(), (whole.ok() ? std::string() : whole.error().message));
+    CHECK(observed == w.last_sequence());
+    CHECK(from_start.state_hash() == w.live().state_hash());
+  } else {
+    REQUIRE_FALSE(whole.ok());
+    CHECK(whole.error().message.find("journal.keep_history") != std::string::npos);
+  }
+
   SUBCASE("a damaged snapshot is skipped, and without it the journal has a gap") {
-    flip_byte(*report.snapshot, kSnapshotHeaderSize + 40);
+    if (o.keep_history) return;  // with the history kept there is no gap
+    flip_byte(*report.snapshot, kStateSnapshotHeaderSize + 40);
     core::Core fresh;
     RecoveryOptions ro;
     ro.dir = dir.path();
@@ -465,6 +503,84 @@ TEST_CASE("snapshots compact the journal atomically and replace the segments the
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("expected sequence 1") != std::string::npos);
   }
+}
+
+// Data directories written before state snapshots hold a compacted journal as their snapshot
+// (format 1): it still recovers, and the next snapshot replaces it with a state.
+TEST_CASE("a format-1 snapshot (a compacted journal) still recovers and is replaced") {
+  TempDir dir;
+  Workload w(31);
+  auto o = test::options_for(dir);
+  o.segment_bytes = 8192;
+  {
+    auto j = test::open_journal(o);
+    run(w, *j, 30);
+  }
+  // Compact the segments into a format-1 snapshot by hand, as the old writer did.
+  std::string records;
+  std::uint64_t count = 0;
+  for (const std::string& seg : dir.files(".log")) {
+    MappedFile file;
+    REQUIRE(file.open(seg).ok());
+    REQUIRE_FALSE(
+        scan_records(file.bytes(), kSegmentHeaderSize, [&](const RecordView& r, std::uint64_t) {
+          append_record(records, r.sequence, r.at, r.type, r.payload);
+          ++count;
+          return true;
+        }));
+    std::filesystem::remove(seg);
+  }
+  SnapshotHeader header;
+  header.last_sequence = w.last_sequence();
+  header.records = count;
+  header.body_bytes = records.size();
+  {
+    std::ofstream out(dir.path() + "/" + snapshot_name(w.last_sequence()), std::ios::binary);
+    out << snapshot_header(header) << records;
+  }
+  core::Core first;
+  RecoveryReport report = test::recover_ok(first, dir.path());
+  CHECK_FALSE(report.from_state);
+  CHECK(report.commands == w.last_sequence());
+  CHECK(first.state_hash() == w.live().state_hash());
+
+  auto j = test::open_journal(o, w.last_sequence() + 1);
+  run(w, *j, 10, 3);
+  REQUIRE(j->snapshot_now());
+  j->wait_for_snapshots();
+  REQUIRE(j->last_snapshot());
+  j.reset();
+  core::Core second;
+  report = test::recover_ok(second, dir.path());
+  CHECK(report.from_state);
+  CHECK(report.commands == 0);
+  CHECK(second.state_hash() == w.live().state_hash());
+  CHECK(dir.files(".snap").size() == 1);
+}
+
+// A snapshot whose bytes are sound but cannot be loaded (a policy that no longer compiles, a
+// state this version does not read) stops the start: an older snapshot or the journal would
+// hide the problem, and the records it covers are gone.
+TEST_CASE("a sound snapshot that cannot be loaded stops recovery, naming the file") {
+  TempDir dir;
+  Workload w(37);
+  {
+    auto j = test::open_journal(test::options_for(dir));
+    run(w, *j, 10);
+    REQUIRE(j->snapshot_now());
+    j->wait_for_snapshots();
+  }
+  core::Core fresh;
+  RecoveryOptions ro;
+  ro.dir = dir.path();
+  PolicyCompiler refuse = [](const std::string&,
+                             std::uint64_t) -> Result<std::shared_ptr<const Policy>> {
+    return make_error(ErrorCode::InvalidField, "policy", "no longer valid");
+  };
+  auto r = recover(fresh, ro, refuse);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find(dir.files(".snap").front()) != std::string::npos);
+  CHECK(r.error().message.find("does not compile") != std::string::npos);
 }
 
 TEST_CASE("snapshots are taken by command count") {

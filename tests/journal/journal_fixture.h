@@ -179,6 +179,7 @@ inline FileJournalOptions options_for(const TempDir& dir, FsyncPolicy fsync = Fs
   o.fsync = fsync;
   o.snapshot_every_commands = 0;
   o.snapshot_every = std::chrono::seconds(0);
+  o.compile = compiler();
   return o;
 }
 
@@ -194,10 +195,11 @@ inline std::unique_ptr<FileJournal> open_journal(const FileJournalOptions& o,
 
 // Recovers `dir` into `core`; fails the test on an error.
 inline RecoveryReport recover_ok(core::Core& core, const std::string& dir,
-                                 bool truncate_corrupt = false) {
+                                 bool truncate_corrupt = false, bool keep_history = false) {
   RecoveryOptions o;
   o.dir = dir;
   o.truncate_corrupt = truncate_corrupt;
+  o.keep_history = keep_history;
   auto r = recover(core, o, compiler());
   INFO((r.ok() ? std::string() : r.error().message));
   REQUIRE(r.ok());
