@@ -1,8 +1,9 @@
 // Little-endian binary encoding for what the engine keeps on disk: the journal's command
-// records and the core's state snapshots. The writer appends to a string; the reader checks
-// every length against the bytes left, so a damaged or hostile input fails (ok() turns false and
-// every later read returns zeros) instead of reading past the end or reserving huge buffers.
-// Plain data; any thread.
+// records and the core's state snapshots. Fixed-width integers, and LEB128 varints (7 bits a
+// byte) for the counts, indices and counters of a state, which are mostly small. The writer appends
+// to a string; the reader checks every length against the bytes left, so a damaged or hostile input
+// fails (ok() turns false and every later read returns zeros) instead of reading past the end or
+// reserving huge buffers. Plain data; any thread.
 #pragma once
 
 #include <bit>
@@ -52,9 +53,24 @@ class ByteWriter {
   void boolean(bool v) { u8(v ? 1 : 0); }
   void time(Timestamp t) { i64(t.us); }
   void duration(Duration d) { i64(d.count()); }
-  void count(std::size_t n) { u64(n); }
+  void var(std::uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>((v & 0x7F) | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  // An index or symbol where 0xFFFFFFFF means none: stored plus one, so that none takes a byte.
+  void index(std::uint32_t v) { var(static_cast<std::uint32_t>(v + 1)); }
+  void count(std::size_t n) { var(n); }
+  // A string with a u32 length (the journal's records).
   void str(std::string_view s) {
     u32(static_cast<std::uint32_t>(s.size()));
+    out_.append(s);
+  }
+  // A string with a varint length (the core's state).
+  void text(std::string_view s) {
+    var(s.size());
     out_.append(s);
   }
   template <typename E>
@@ -98,22 +114,36 @@ class ByteReader {
   }
   Timestamp time() { return Timestamp{i64()}; }
   Duration duration() { return Duration{i64()}; }
+  std::uint64_t var() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (!need(1)) return 0;
+      const auto byte = static_cast<std::uint8_t>(in_[pos_++]);
+      v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+      if (!(byte & 0x80)) return v;
+    }
+    ok_ = false;  // more than ten bytes: not a varint we wrote
+    return 0;
+  }
+  std::uint32_t index() {
+    const std::uint64_t v = var();
+    if (v > 0xFFFFFFFFull) ok_ = false;
+    return static_cast<std::uint32_t>(v - 1);  // 0 (none) wraps to 0xFFFFFFFF
+  }
   // A count of elements that take at least `min_bytes` each: a damaged count larger than the
   // bytes left could hold fails here, before anyone reserves memory for it.
   std::size_t count(std::size_t min_bytes) {
-    const std::uint64_t n = u64();
+    const std::uint64_t n = var();
     if (!ok_ || (min_bytes > 0 && n > (in_.size() - pos_) / min_bytes)) {
       ok_ = false;
       return 0;
     }
     return static_cast<std::size_t>(n);
   }
-  std::string str() {
-    const std::uint32_t n = u32();
-    if (!need(n)) return {};
-    std::string s(in_.substr(pos_, n));
-    pos_ += n;
-    return s;
+  std::string str() { return take(u32()); }
+  std::string text() {
+    const std::uint64_t n = var();
+    return take(n <= in_.size() ? static_cast<std::size_t>(n) : in_.size() + 1);
   }
   // An enum whose values run from 0 to `max`.
   template <typename E>
@@ -132,6 +162,12 @@ class ByteReader {
   bool need(std::size_t n) {
     if (!ok_ || in_.size() - pos_ < n) ok_ = false;
     return ok_;
+  }
+  std::string take(std::size_t n) {
+    if (!need(n)) return {};
+    std::string s(in_.substr(pos_, n));
+    pos_ += n;
+    return s;
   }
   template <typename T>
   T fixed() {

@@ -5,7 +5,9 @@
 // set is a treap whose shape follows from its keys alone, and the pools order agents and
 // classes by their own fields, so the rebuilt indexes route exactly as the saved ones did.
 //
-// Layout (kStateVersion 1):
+// Counts, indices, symbols and counters are LEB128 varints (an index or symbol stored plus one,
+// so that "none" takes one byte), strings have a varint length; times, scores and hashes are
+// fixed-width. Layout:
 //   "SBCORE01" | now | symbols | policy version | queue runtimes | agents | interaction slots |
 //   free slots | ended | offers | decisions | free decisions | counters | timers |
 //   language bits | journeys | live, applied, rejected | measurements
@@ -18,7 +20,7 @@
 namespace sb::core {
 namespace {
 
-constexpr std::string_view kStateMagic = "SBCORE01";
+constexpr std::string_view kStateMagic = "SBCORE01";  // the 01 is the layout's version
 
 bool symbol_ok(Symbol s, std::size_t symbols) { return s == kNoSymbol || s < symbols; }
 bool index_ok(std::uint32_t i, std::size_t size) { return i == kNone || i < size; }
@@ -26,13 +28,13 @@ bool index_ok(std::uint32_t i, std::size_t size) { return i == kNone || i < size
 void save_attrs(ByteWriter& w, const AttrMap& attrs) {
   w.count(attrs.size());
   for (const AttrEntry& e : attrs) {
-    w.u32(e.key);
+    w.index(e.key);
     w.enumeration(e.value.kind);
     switch (e.value.kind) {
       case AttrValue::Kind::Null:
         break;
       case AttrValue::Kind::String:
-        w.u32(e.value.sym);
+        w.index(e.value.sym);
         break;
       case AttrValue::Kind::Number:
         w.f64(e.value.number());
@@ -45,15 +47,15 @@ void save_attrs(ByteWriter& w, const AttrMap& attrs) {
 }
 
 bool load_attrs(ByteReader& r, AttrMap& attrs, std::size_t symbols) {
-  attrs.resize(r.count(5));
+  attrs.resize(r.count(2));
   for (AttrEntry& e : attrs) {
-    e.key = r.u32();
+    e.key = r.index();
     e.value.kind = r.enumeration(AttrValue::Kind::Bool);
     switch (e.value.kind) {
       case AttrValue::Kind::Null:
         break;
       case AttrValue::Kind::String:
-        e.value.sym = r.u32();
+        e.value.sym = r.index();
         if (!symbol_ok(e.value.sym, symbols)) return false;
         break;
       case AttrValue::Kind::Number:
@@ -71,20 +73,20 @@ bool load_attrs(ByteReader& r, AttrMap& attrs, std::size_t symbols) {
 
 void save_histogram(ByteWriter& w, const HistogramData& h) {
   w.count(h.counts.size());
-  for (std::uint64_t c : h.counts) w.u64(c);
+  for (std::uint64_t c : h.counts) w.var(c);
   w.f64(h.sum);
-  w.u64(h.count);
+  w.var(h.count);
 }
 
 // The bounds are the histogram's own (fixed in code); the counts must fit them.
 void load_histogram(ByteReader& r, HistogramData& h) {
-  if (r.count(8) != h.counts.size()) {
+  if (r.count(1) != h.counts.size()) {
     r.fail();
     return;
   }
-  for (std::uint64_t& c : h.counts) c = r.u64();
+  for (std::uint64_t& c : h.counts) c = r.var();
   h.sum = r.f64();
-  h.count = r.u64();
+  h.count = r.var();
 }
 
 void save_score(ByteWriter& w, const ScoreParts& s) {
@@ -106,9 +108,9 @@ Error damaged(const std::string& what) {
 void RollingWindow::save(ByteWriter& w) const {
   for (const Slot& s : slots_) {
     w.i64(s.index);
-    w.u64(s.totals.within);
-    w.u64(s.totals.answered);
-    w.u64(s.totals.late_abandoned);
+    w.var(s.totals.within);
+    w.var(s.totals.answered);
+    w.var(s.totals.late_abandoned);
     w.f64(s.totals.wait_answered_s);
   }
 }
@@ -116,9 +118,9 @@ void RollingWindow::save(ByteWriter& w) const {
 void RollingWindow::load(ByteReader& r) {
   for (Slot& s : slots_) {
     s.index = r.i64();
-    s.totals.within = r.u64();
-    s.totals.answered = r.u64();
-    s.totals.late_abandoned = r.u64();
+    s.totals.within = r.var();
+    s.totals.answered = r.var();
+    s.totals.late_abandoned = r.var();
     s.totals.wait_answered_s = r.f64();
   }
 }
@@ -126,11 +128,11 @@ void RollingWindow::load(ByteReader& r) {
 void CoreStats::save(ByteWriter& w) const {
   w.count(cells_.size());
   for (const QueueChannelCell& c : cells_) {
-    w.u32(c.queue);
-    w.u32(c.channel);
-    w.u32(c.waiting);
+    w.index(c.queue);
+    w.index(c.channel);
+    w.index(c.waiting);
     for (std::uint64_t v : {c.entered, c.answered, c.abandoned, c.transferred, c.overflowed})
-      w.u64(v);
+      w.var(v);
     for (const HistogramData* h :
          {&c.wait_answered, &c.wait_abandoned, &c.handle_time, &c.wrap_up_time})
       save_histogram(w, *h);
@@ -138,125 +140,125 @@ void CoreStats::save(ByteWriter& w) const {
   }
   w.count(channels_.size());
   for (const ChannelCell& c : channels_) {
-    w.u32(c.channel);
-    for (std::uint64_t v : c.offers) w.u64(v);
+    w.index(c.channel);
+    for (std::uint64_t v : c.offers) w.var(v);
     for (std::uint64_t v : {c.repeat_contacts, c.affinity_hits, c.bot_escalations, c.resolutions,
                             c.first_contact_resolutions})
-      w.u64(v);
+      w.var(v);
     save_histogram(w, c.transfers_per_interaction);
   }
   w.count(queues_.size());
   for (const QueueCell& q : queues_) {
     q.window.save(w);
     w.boolean(q.below_target);
-    w.u64(q.preferred_agent_timeouts);
+    w.var(q.preferred_agent_timeouts);
   }
   // Sorted, so that the same state gives the same bytes.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> switches(switches_.begin(), switches_.end());
   std::sort(switches.begin(), switches.end());
   w.count(switches.size());
   for (const auto& [k, n] : switches) {
-    w.u64(k);
-    w.u64(n);
+    w.var(k);
+    w.var(n);
   }
-  w.u64(journeys.resolved);
-  w.u64(journeys.unresolved);
-  w.u64(journeys.autonomous);
+  w.var(journeys.resolved);
+  w.var(journeys.unresolved);
+  w.var(journeys.autonomous);
   for (const HistogramData* h :
        {&journeys.contacts, &journeys.channel_switches, &journeys.resolution_time})
     save_histogram(w, *h);
   w.count(pending_closes.size());
   for (const PendingClose& p : pending_closes) {
     w.time(p.due);
-    w.u32(p.customer);
-    w.u64(p.contact_seq);
+    w.index(p.customer);
+    w.var(p.contact_seq);
   }
-  w.u64(agents_set_away);
+  w.var(agents_set_away);
   save_histogram(w, decision_time);
-  for (std::uint64_t v : commands_applied_) w.u64(v);
-  for (std::uint64_t v : commands_rejected_) w.u64(v);
+  for (std::uint64_t v : commands_applied_) w.var(v);
+  for (std::uint64_t v : commands_rejected_) w.var(v);
 }
 
 bool CoreStats::load(ByteReader& r, std::size_t symbols, std::size_t queues) {
   cells_.resize(r.count(40));
   for (std::uint32_t k = 0; k < cells_.size() && r.ok(); ++k) {
     QueueChannelCell& c = cells_[k];
-    c.queue = r.u32();
-    c.channel = r.u32();
+    c.queue = r.index();
+    c.channel = r.index();
     if (c.queue >= queues || c.channel >= symbols) return false;
     if (!cell_index_.emplace(key(c.queue, c.channel), k).second) return false;
-    c.waiting = r.u32();
+    c.waiting = r.index();
     for (std::uint64_t* v : {&c.entered, &c.answered, &c.abandoned, &c.transferred, &c.overflowed})
-      *v = r.u64();
+      *v = r.var();
     for (HistogramData* h : {&c.wait_answered, &c.wait_abandoned, &c.handle_time, &c.wrap_up_time})
       load_histogram(r, *h);
     c.window.load(r);
   }
-  channels_.resize(r.count(40));
+  channels_.resize(r.count(20));
   for (ChannelCell& c : channels_) {
-    c.channel = r.u32();
+    c.channel = r.index();
     if (c.channel >= symbols) return false;
-    for (std::uint64_t& v : c.offers) v = r.u64();
+    for (std::uint64_t& v : c.offers) v = r.var();
     for (std::uint64_t* v : {&c.repeat_contacts, &c.affinity_hits, &c.bot_escalations,
                              &c.resolutions, &c.first_contact_resolutions})
-      *v = r.u64();
+      *v = r.var();
     load_histogram(r, c.transfers_per_interaction);
   }
   queues_.resize(r.count(9));
   for (QueueCell& q : queues_) {
     q.window.load(r);
     q.below_target = r.boolean();
-    q.preferred_agent_timeouts = r.u64();
+    q.preferred_agent_timeouts = r.var();
   }
-  for (std::size_t n = r.count(16); n > 0 && r.ok(); --n) {
-    const std::uint64_t k = r.u64();
-    switches_[k] = r.u64();
+  for (std::size_t n = r.count(2); n > 0 && r.ok(); --n) {
+    const std::uint64_t k = r.var();
+    switches_[k] = r.var();
   }
-  journeys.resolved = r.u64();
-  journeys.unresolved = r.u64();
-  journeys.autonomous = r.u64();
+  journeys.resolved = r.var();
+  journeys.unresolved = r.var();
+  journeys.autonomous = r.var();
   for (HistogramData* h :
        {&journeys.contacts, &journeys.channel_switches, &journeys.resolution_time})
     load_histogram(r, *h);
-  for (std::size_t n = r.count(20); n > 0 && r.ok(); --n) {
+  for (std::size_t n = r.count(10); n > 0 && r.ok(); --n) {
     PendingClose p;
     p.due = r.time();
-    p.customer = r.u32();
-    p.contact_seq = r.u64();
+    p.customer = r.index();
+    p.contact_seq = r.var();
     pending_closes.push_back(p);
   }
-  agents_set_away = r.u64();
+  agents_set_away = r.var();
   load_histogram(r, decision_time);
-  for (std::uint64_t& v : commands_applied_) v = r.u64();
-  for (std::uint64_t& v : commands_rejected_) v = r.u64();
+  for (std::uint64_t& v : commands_applied_) v = r.var();
+  for (std::uint64_t& v : commands_rejected_) v = r.var();
   return r.ok();
 }
 
 void JourneyStore::save(ByteWriter& w) const {
-  w.u32(max_contacts_);
+  w.index(max_contacts_);
   w.duration(lookback_);
-  w.u32(max_customers_);
-  w.u64(next_seq_);
+  w.index(max_customers_);
+  w.var(next_seq_);
   w.count(slots_.size());
   for (const Customer& c : slots_) {
-    w.str(c.id);
+    w.text(c.id);
     w.time(c.last_seen);
-    w.u32(c.lru_prev);
-    w.u32(c.lru_next);
+    w.index(c.lru_prev);
+    w.index(c.lru_next);
     w.boolean(c.live);
     w.count(c.contacts.size());
     for (const Contact& k : c.contacts) {
-      w.u64(k.seq);
-      w.str(k.interaction_id);
+      w.var(k.seq);
+      w.text(k.interaction_id);
       w.time(k.created_at);
       w.time(k.answered_at);
       w.time(k.ended_at);
       w.time(k.journey_start);
-      w.u32(k.channel);
-      w.u32(k.queue);
-      w.u32(k.agent);
-      w.u32(k.intent);
-      w.u32(k.outcome);
+      w.index(k.channel);
+      w.index(k.queue);
+      w.index(k.agent);
+      w.index(k.intent);
+      w.index(k.outcome);
       w.f32(k.sentiment);
       w.u16(k.journey_contacts);
       w.u16(k.journey_switches);
@@ -264,38 +266,38 @@ void JourneyStore::save(ByteWriter& w) const {
     }
   }
   w.count(free_.size());
-  for (std::uint32_t s : free_) w.u32(s);
-  w.u32(lru_head_);
-  w.u32(lru_tail_);
+  for (std::uint32_t s : free_) w.index(s);
+  w.index(lru_head_);
+  w.index(lru_tail_);
 }
 
 bool JourneyStore::load(ByteReader& r, std::size_t symbols, std::size_t agents) {
   if (!slots_.empty()) return false;
-  max_contacts_ = r.u32();
+  max_contacts_ = r.index();
   lookback_ = r.duration();
-  max_customers_ = r.u32();
-  next_seq_ = r.u64();
-  slots_.resize(r.count(29));
+  max_customers_ = r.index();
+  next_seq_ = r.var();
+  slots_.resize(r.count(13));
   for (std::uint32_t slot = 0; slot < slots_.size() && r.ok(); ++slot) {
     Customer& c = slots_[slot];
-    c.id = r.str();
+    c.id = r.text();
     c.last_seen = r.time();
-    c.lru_prev = r.u32();
-    c.lru_next = r.u32();
+    c.lru_prev = r.index();
+    c.lru_next = r.index();
     c.live = r.boolean();
-    c.contacts.resize(r.count(73));
+    c.contacts.resize(r.count(48));
     for (Contact& k : c.contacts) {
-      k.seq = r.u64();
-      k.interaction_id = r.str();
+      k.seq = r.var();
+      k.interaction_id = r.text();
       k.created_at = r.time();
       k.answered_at = r.time();
       k.ended_at = r.time();
       k.journey_start = r.time();
-      k.channel = r.u32();
-      k.queue = r.u32();
-      k.agent = r.u32();
-      k.intent = r.u32();
-      k.outcome = r.u32();
+      k.channel = r.index();
+      k.queue = r.index();
+      k.agent = r.index();
+      k.intent = r.index();
+      k.outcome = r.index();
       k.sentiment = r.f32();
       k.journey_contacts = r.u16();
       k.journey_switches = r.u16();
@@ -311,13 +313,13 @@ bool JourneyStore::load(ByteReader& r, std::size_t symbols, std::size_t agents) 
       index_.insert(c.id, slot);
     }
   }
-  free_.resize(r.count(4));
+  free_.resize(r.count(1));
   for (std::uint32_t& s : free_) {
-    s = r.u32();
+    s = r.index();
     if (s >= slots_.size() || slots_[s].live) return false;
   }
-  lru_head_ = r.u32();
-  lru_tail_ = r.u32();
+  lru_head_ = r.index();
+  lru_tail_ = r.index();
   return r.ok() && index_ok(lru_head_, slots_.size()) && index_ok(lru_tail_, slots_.size());
 }
 
@@ -326,15 +328,15 @@ bool JourneyStore::load(ByteReader& r, std::size_t symbols, std::size_t agents) 
 void Core::save_agent(ByteWriter& w, const Agent& a) const {
   w.count(a.skills.size());
   for (const SkillLevel& s : a.skills) {
-    w.u32(s.skill);
+    w.index(s.skill);
     w.u8(s.level);
   }
   w.count(a.languages.size());
-  for (Symbol l : a.languages) w.u32(l);
+  for (Symbol l : a.languages) w.index(l);
   save_attrs(w, a.attributes);
   w.count(a.declared_channels.size());
   for (const auto& [channel, capacity] : a.declared_channels) {
-    w.u32(channel);
+    w.index(channel);
     w.u16(capacity);
   }
   w.count(a.slots.size());
@@ -343,17 +345,17 @@ void Core::save_agent(ByteWriter& w, const Agent& a) const {
     w.u16(s.load);
   }
   w.count(a.held.size());
-  for (InteractionIndex i : a.held) w.u32(i);
-  w.u64(a.busy_channels);
-  w.u64(a.language_mask);
+  for (InteractionIndex i : a.held) w.index(i);
+  w.var(a.busy_channels);
+  w.var(a.language_mask);
   w.time(a.idle_since);
-  w.u64(a.idle_seq);
+  w.var(a.idle_seq);
   w.time(a.last_negative_at);
-  w.u32(a.id_sym);
-  w.u32(a.away_reason);
-  w.u32(a.wrap_ups);
-  w.u32(a.consecutive_misses);
-  w.u32(a.consecutive_negative);
+  w.index(a.id_sym);
+  w.index(a.away_reason);
+  w.index(a.wrap_ups);
+  w.index(a.consecutive_misses);
+  w.index(a.consecutive_negative);
   w.enumeration(a.kind);
   w.enumeration(a.presence);
   w.u16(a.pending_offers);
@@ -361,21 +363,21 @@ void Core::save_agent(ByteWriter& w, const Agent& a) const {
 
 bool Core::load_agent(ByteReader& r, Agent& a) {
   const std::size_t symbols = symbols_.size();
-  a.skills.resize(r.count(5));
+  a.skills.resize(r.count(2));
   for (SkillLevel& s : a.skills) {
-    s.skill = r.u32();
+    s.skill = r.index();
     s.level = r.u8();
     if (s.skill >= symbols) return false;
   }
-  a.languages.resize(r.count(4));
+  a.languages.resize(r.count(1));
   for (Symbol& l : a.languages) {
-    l = r.u32();
+    l = r.index();
     if (l >= symbols) return false;
   }
   if (!load_attrs(r, a.attributes, symbols)) return false;
-  a.declared_channels.resize(r.count(6));
+  a.declared_channels.resize(r.count(3));
   for (auto& [channel, capacity] : a.declared_channels) {
-    channel = r.u32();
+    channel = r.index();
     capacity = r.u16();
     if (channel >= symbols) return false;
   }
@@ -384,18 +386,18 @@ bool Core::load_agent(ByteReader& r, Agent& a) {
     s.capacity = r.u16();
     s.load = r.u16();
   }
-  a.held.resize(r.count(4));
-  for (InteractionIndex& i : a.held) i = r.u32();  // checked once the interactions are read
-  a.busy_channels = r.u64();
-  a.language_mask = r.u64();
+  a.held.resize(r.count(1));
+  for (InteractionIndex& i : a.held) i = r.index();  // checked once the interactions are read
+  a.busy_channels = r.var();
+  a.language_mask = r.var();
   a.idle_since = r.time();
-  a.idle_seq = r.u64();
+  a.idle_seq = r.var();
   a.last_negative_at = r.time();
-  a.id_sym = r.u32();
-  a.away_reason = r.u32();
-  a.wrap_ups = r.u32();
-  a.consecutive_misses = r.u32();
-  a.consecutive_negative = r.u32();
+  a.id_sym = r.index();
+  a.away_reason = r.index();
+  a.wrap_ups = r.index();
+  a.consecutive_misses = r.index();
+  a.consecutive_negative = r.index();
   a.kind = r.enumeration(AgentKind::Bot);
   a.presence = r.enumeration(Presence::WrapUp);
   a.pending_offers = r.u16();
@@ -403,12 +405,12 @@ bool Core::load_agent(ByteReader& r, Agent& a) {
 }
 
 void Core::save_interaction(ByteWriter& w, const Interaction& it) const {
-  w.str(it.id);
-  w.str(it.customer_id);
+  w.text(it.id);
+  w.text(it.customer_id);
   save_attrs(w, it.attributes);
   const std::span<const AgentIndex> excluded = it.excluded.agents();
   w.count(excluded.size());
-  for (AgentIndex a : excluded) w.u32(a);
+  for (AgentIndex a : excluded) w.index(a);
   w.f64(it.sentiment);
   w.f64(it.priority);
   w.time(it.created_at);
@@ -416,14 +418,14 @@ void Core::save_interaction(ByteWriter& w, const Interaction& it) const {
   w.time(it.answered_at);
   w.time(it.ended_at);
   w.u64(it.content_hash);
-  w.u64(it.offer);
-  w.u64(it.journey_seq);
+  w.var(it.offer);
+  w.var(it.journey_seq);
   w.f64(it.order_key);
-  w.u64(it.wait_seq);
+  w.var(it.wait_seq);
   for (std::uint32_t v : {it.channel, it.channel_index, it.customer, it.queue, it.step,
                           it.first_queue, it.agent, it.held_for, it.epoch, it.queue_epoch,
                           it.sla_timer_epoch, it.transfers, it.outcome, it.decision})
-    w.u32(v);
+    w.index(v);
   w.enumeration(it.state);
   w.enumeration(it.first_state);
   w.boolean(it.held_named);
@@ -432,10 +434,10 @@ void Core::save_interaction(ByteWriter& w, const Interaction& it) const {
 }
 
 bool Core::load_interaction(ByteReader& r, Interaction& it) {
-  it.id = r.str();
-  it.customer_id = r.str();
+  it.id = r.text();
+  it.customer_id = r.text();
   if (!load_attrs(r, it.attributes, symbols_.size())) return false;
-  for (std::size_t n = r.count(4); n > 0 && r.ok(); --n) it.excluded.add(r.u32());
+  for (std::size_t n = r.count(1); n > 0 && r.ok(); --n) it.excluded.add(r.index());
   it.sentiment = r.f64();
   it.priority = r.f64();
   it.created_at = r.time();
@@ -443,14 +445,14 @@ bool Core::load_interaction(ByteReader& r, Interaction& it) {
   it.answered_at = r.time();
   it.ended_at = r.time();
   it.content_hash = r.u64();
-  it.offer = r.u64();
-  it.journey_seq = r.u64();
+  it.offer = r.var();
+  it.journey_seq = r.var();
   it.order_key = r.f64();
-  it.wait_seq = r.u64();
+  it.wait_seq = r.var();
   for (std::uint32_t* v : {&it.channel, &it.channel_index, &it.customer, &it.queue, &it.step,
                            &it.first_queue, &it.agent, &it.held_for, &it.epoch, &it.queue_epoch,
                            &it.sla_timer_epoch, &it.transfers, &it.outcome, &it.decision})
-    *v = r.u32();
+    *v = r.index();
   it.state = r.enumeration(InteractionState::Transferred);
   it.first_state = r.enumeration(InteractionState::Transferred);
   it.held_named = r.boolean();
@@ -472,67 +474,67 @@ void Core::save_state(std::string& out) const {
   out.append(kStateMagic);
   w.time(now_);
   w.count(symbols_.size());
-  for (std::size_t s = 0; s < symbols_.size(); ++s) w.str(symbols_.name(static_cast<Symbol>(s)));
-  w.u64(policy_ ? policy_->source->version : 0);
+  for (std::size_t s = 0; s < symbols_.size(); ++s) w.text(symbols_.name(static_cast<Symbol>(s)));
+  w.var(policy_ ? policy_->source->version : 0);
   w.count(queue_runtimes_.size());
   for (const QueueRuntime& q : queue_runtimes_) {
-    w.u32(q.name);
+    w.index(q.name);
     w.i32(q.policy_index);
-    w.u32(q.waiting);
+    w.index(q.waiting);
     for (std::uint64_t v :
          {q.entered, q.answered, q.answered_within_sla, q.abandoned, q.abandoned_within_sla,
           q.transferred_out, q.overflowed, q.sla_breaches})
-      w.u64(v);
+      w.var(v);
     for (Timestamp t : q.recent_answers) w.time(t);
-    w.u32(q.recent_count);
-    w.u32(q.recent_next);
+    w.index(q.recent_count);
+    w.index(q.recent_next);
   }
   w.count(agents_.size());
   for (const Agent& a : agents_) save_agent(w, a);
   w.count(interactions_.size());
   for (const Interaction& it : interactions_) save_interaction(w, it);
   w.count(free_interactions_.size());
-  for (InteractionIndex i : free_interactions_) w.u32(i);
+  for (InteractionIndex i : free_interactions_) w.index(i);
   w.count(ended_.size());
-  for (InteractionIndex i : ended_) w.u32(i);
+  for (InteractionIndex i : ended_) w.index(i);
   std::vector<std::pair<OfferId, InteractionIndex>> offers(offers_.begin(), offers_.end());
   std::sort(offers.begin(), offers.end());
   w.count(offers.size());
   for (const auto& [offer, i] : offers) {
-    w.u64(offer);
-    w.u32(i);
+    w.var(offer);
+    w.index(i);
   }
   w.count(decisions_.size());
   for (const Decision& d : decisions_) {
     save_score(w, d.chosen);
     save_score(w, d.runner_up);
     for (std::uint32_t v : {d.chosen_agent, d.runner_up_agent, d.queue, d.step, d.candidates})
-      w.u32(v);
+      w.index(v);
     w.enumeration(d.reason);
   }
   w.count(free_decisions_.size());
-  for (std::uint32_t d : free_decisions_) w.u32(d);
-  w.u64(next_offer_);
-  w.u64(next_wait_seq_);
-  w.u64(last_idle_seq_);
+  for (std::uint32_t d : free_decisions_) w.index(d);
+  w.var(next_offer_);
+  w.var(next_wait_seq_);
+  w.var(last_idle_seq_);
   w.count(timers_.size());
   for (const Timer& t : timers_.heap()) {
     w.time(t.due);
-    w.u64(t.seq);
+    w.var(t.seq);
     w.enumeration(t.kind);
-    w.u32(t.target);
-    w.u32(t.epoch);
+    w.index(t.target);
+    w.index(t.epoch);
   }
-  w.u64(timers_.next_seq());
+  w.var(timers_.next_seq());
   w.count(language_bits_.size());
   for (const auto& [language, bit] : language_bits_) {
-    w.u32(language);
-    w.u64(bit);
+    w.index(language);
+    w.var(bit);
   }
   journeys_.save(w);
-  w.u64(live_);
-  w.u64(applied_);
-  w.u64(rejected_);
+  w.var(live_);
+  w.var(applied_);
+  w.var(rejected_);
   stats_.save(w);
 }
 
@@ -547,16 +549,16 @@ Result<CoreCounts> Core::load_state(std::string_view bytes, std::shared_ptr<cons
   ByteReader r(bytes.substr(kStateMagic.size()));
   now_ = r.time();
 
-  const std::size_t symbol_count = r.count(4);
+  const std::size_t symbol_count = r.count(1);
   for (std::size_t s = 0; s < symbol_count && r.ok(); ++s) {
-    const std::string name = r.str();
+    const std::string name = r.text();
     // The first few symbols are interned by the constructor; the rest must come out in order.
     if (s < symbols_.size() ? symbols_.name(static_cast<Symbol>(s)) != name
                             : symbols_.intern(name) != s) {
       return damaged("symbol " + std::to_string(s) + " is out of place");
     }
   }
-  const std::uint64_t policy_version = r.u64();
+  const std::uint64_t policy_version = r.var();
   if (!r.ok()) return damaged("truncated in the symbols");
   if ((policy_version != 0) != (policy != nullptr) ||
       (policy && policy->version != policy_version)) {
@@ -566,18 +568,18 @@ Result<CoreCounts> Core::load_state(std::string_view bytes, std::shared_ptr<cons
                           std::to_string(policy ? policy->version : 0) + ")");
   }
 
-  queue_runtimes_.resize(r.count(330));
+  queue_runtimes_.resize(r.count(260));
   for (QueueRuntime& q : queue_runtimes_) {
-    q.name = r.u32();
+    q.name = r.index();
     q.policy_index = r.i32();
-    q.waiting = r.u32();
+    q.waiting = r.index();
     for (std::uint64_t* v :
          {&q.entered, &q.answered, &q.answered_within_sla, &q.abandoned, &q.abandoned_within_sla,
           &q.transferred_out, &q.overflowed, &q.sla_breaches})
-      *v = r.u64();
+      *v = r.var();
     for (Timestamp& t : q.recent_answers) t = r.time();
-    q.recent_count = r.u32();
-    q.recent_next = r.u32();
+    q.recent_count = r.index();
+    q.recent_next = r.index();
     if (q.name >= symbols_.size() || q.recent_count > QueueRuntime::kRecent ||
         q.recent_next >= QueueRuntime::kRecent)
       return damaged("a queue's record is out of range");
@@ -606,60 +608,60 @@ Result<CoreCounts> Core::load_state(std::string_view bytes, std::shared_ptr<cons
     policy_ = std::move(linked.value());
   }
 
-  const std::size_t agent_count = r.count(60);
+  const std::size_t agent_count = r.count(30);
   for (std::size_t a = 0; a < agent_count && r.ok(); ++a) {
     // Interactions are read after the agents, so an agent's held list is checked later.
     agents_.emplace_back();
     if (!load_agent(r, agents_.back())) return damaged("agent " + std::to_string(a));
   }
-  const std::size_t interaction_count = r.count(120);
+  const std::size_t interaction_count = r.count(80);
   for (std::size_t i = 0; i < interaction_count && r.ok(); ++i) {
     if (!load_interaction(r, interactions_.emplace_back()))
       return damaged("interaction slot " + std::to_string(i));
   }
-  free_interactions_.resize(r.count(4));
-  for (InteractionIndex& i : free_interactions_) i = r.u32();
-  for (std::size_t n = r.count(4); n > 0 && r.ok(); --n) ended_.push_back(r.u32());
-  for (std::size_t n = r.count(12); n > 0 && r.ok(); --n) {
-    const OfferId offer = r.u64();
-    const InteractionIndex i = r.u32();
+  free_interactions_.resize(r.count(1));
+  for (InteractionIndex& i : free_interactions_) i = r.index();
+  for (std::size_t n = r.count(1); n > 0 && r.ok(); --n) ended_.push_back(r.index());
+  for (std::size_t n = r.count(2); n > 0 && r.ok(); --n) {
+    const OfferId offer = r.var();
+    const InteractionIndex i = r.index();
     if (i >= interactions_.size() || !offers_.emplace(offer, i).second)
       return damaged("an offer is out of range");
   }
-  decisions_.resize(r.count(117));
+  decisions_.resize(r.count(102));
   for (Decision& d : decisions_) {
     load_score(r, d.chosen);
     load_score(r, d.runner_up);
     for (std::uint32_t* v : {&d.chosen_agent, &d.runner_up_agent, &d.queue, &d.step, &d.candidates})
-      *v = r.u32();
+      *v = r.index();
     d.reason = r.enumeration(DecisionReason::NamedAgent);
     if (!index_ok(d.chosen_agent, agents_.size()) || !index_ok(d.runner_up_agent, agents_.size()))
       return damaged("a decision names no agent");
   }
-  free_decisions_.resize(r.count(4));
-  for (std::uint32_t& d : free_decisions_) d = r.u32();
-  next_offer_ = r.u64();
-  next_wait_seq_ = r.u64();
-  last_idle_seq_ = r.u64();
-  std::vector<Timer> heap(r.count(25));
+  free_decisions_.resize(r.count(1));
+  for (std::uint32_t& d : free_decisions_) d = r.index();
+  next_offer_ = r.var();
+  next_wait_seq_ = r.var();
+  last_idle_seq_ = r.var();
+  std::vector<Timer> heap(r.count(12));
   for (Timer& t : heap) {
     t.due = r.time();
-    t.seq = r.u64();
+    t.seq = r.var();
     t.kind = r.enumeration(TimerKind::WellbeingEnd);
-    t.target = r.u32();
-    t.epoch = r.u32();
+    t.target = r.index();
+    t.epoch = r.index();
   }
-  if (!r.ok() || !timers_.restore(std::move(heap), r.u64())) return damaged("the timers");
-  language_bits_.resize(r.count(12));
+  if (!r.ok() || !timers_.restore(std::move(heap), r.var())) return damaged("the timers");
+  language_bits_.resize(r.count(2));
   for (auto& [language, bit] : language_bits_) {
-    language = r.u32();
-    bit = r.u64();
+    language = r.index();
+    bit = r.var();
     if (language >= symbols_.size()) return damaged("a language bit");
   }
   if (!journeys_.load(r, symbols_.size(), agents_.size())) return damaged("the journeys");
-  live_ = r.u64();
-  applied_ = r.u64();
-  rejected_ = r.u64();
+  live_ = r.var();
+  applied_ = r.var();
+  rejected_ = r.var();
   if (!stats_.load(r, symbols_.size(), queue_runtimes_.size())) return damaged("the measurements");
   if (!r.ok()) return damaged("truncated at byte " + std::to_string(r.position()));
   if (!r.done()) return damaged("trailing bytes after the measurements");
