@@ -305,6 +305,12 @@ void FileJournal::roll_back(const std::string& why) {
   }
   while (!unsynced_.empty() && unsynced_.front().first_sequence <= synced) unsynced_.pop_front();
   if (!unsynced_.empty()) {
+    // What is cut off was never appended, as far as the statistics go.
+    records_.fetch_sub(next_sequence_ - unsynced_.front().first_sequence,
+                       std::memory_order_relaxed);
+    bytes_.fetch_sub(size_ - unsynced_.front().offset, std::memory_order_relaxed);
+    commands_since_snapshot_ -=
+        std::min(commands_since_snapshot_, next_sequence_ - unsynced_.front().first_sequence);
     size_ = unsynced_.front().offset;
     next_sequence_ = unsynced_.front().first_sequence;
     unsynced_.clear();

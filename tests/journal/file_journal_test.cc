@@ -323,6 +323,7 @@ TEST_CASE("a failed sync cuts off every batch not yet durable, also those writte
   const std::uint64_t good = file_size(segment);
   const std::uint64_t next = w.last_sequence() + 1;
 
+  const JournalStats before = j->stats();
   ops->fail_sync = true;
   const std::vector<Command> commands = {AcceptOffer{999'999}, AcceptOffer{999'998},
                                          AcceptOffer{999'997}};
@@ -335,7 +336,9 @@ TEST_CASE("a failed sync cuts off every batch not yet durable, also those writte
   CHECK_FALSE(j->wait_durable(next + 1, false).ok());  // the sync thread's failure
   CHECK_FALSE(j->healthy());
   CHECK(j->stats().failures == 1);
-  CHECK(file_size(segment) == good);                  // both batches were cut off
+  CHECK(file_size(segment) == good);            // both batches were cut off
+  CHECK(j->stats().records == before.records);  // and count as never appended
+  CHECK(j->stats().bytes == before.bytes);
   CHECK_FALSE(j->wait_durable(next + 2, true).ok());  // and the second will not become durable
   CHECK_FALSE(j->write(second).ok());                 // refused while unhealthy
 
