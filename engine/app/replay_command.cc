@@ -66,6 +66,9 @@ int run_replay(const ReplayOptions& options, std::FILE* out, std::FILE* err) {
     boost::json::object o;
     o["data_dir"] = options.data_dir;
     o["snapshot"] = report.snapshot ? boost::json::value(*report.snapshot) : nullptr;
+    // "state": a saved core state, loaded; "journal": a compacted journal (format 1), replayed.
+    o["snapshot_kind"] =
+        report.snapshot ? boost::json::value(report.from_state ? "state" : "journal") : nullptr;
     o["segments"] = report.segments;
     o["commands"] = report.commands;
     o["rejected"] = report.rejected;
@@ -93,12 +96,13 @@ int run_replay(const ReplayOptions& options, std::FILE* out, std::FILE* err) {
     std::fprintf(out, "%s\n", boost::json::serialize(o).c_str());
   } else {
     for (const std::string& w : report.warnings) std::fprintf(err, "warning: %s\n", w.c_str());
+    if (report.from_state) std::fprintf(out, "loaded the state in %s\n", report.snapshot->c_str());
     std::fprintf(
         out, "replayed %llu commands (%llu rejected, as live) from %s%zu segment(s) in %.3f s\n",
         static_cast<unsigned long long>(report.commands),
         static_cast<unsigned long long>(report.rejected),
-        report.snapshot ? (*report.snapshot + " and ").c_str() : "", report.segments,
-        report.seconds);
+        report.snapshot && !report.from_state ? (*report.snapshot + " and ").c_str() : "",
+        report.segments, report.seconds);
     std::fprintf(out, "last sequence %llu, policy v%llu\n",
                  static_cast<unsigned long long>(report.last_sequence),
                  static_cast<unsigned long long>(report.policy ? report.policy->first : 0));

@@ -175,7 +175,9 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
     spdlog::info(
         "recovered {} commands ({} rejected, as live) from {}{} segment(s) in {} ms; last "
         "sequence {}, state hash {:016x}",
-        report.commands, report.rejected, report.snapshot ? *report.snapshot + " and " : "",
+        report.commands, report.rejected,
+        report.snapshot ? (report.from_state ? "the state in " : "") + *report.snapshot + " and "
+                        : "",
         report.segments, static_cast<int>(report.seconds * 1000), report.last_sequence,
         core.state_hash());
   }
