@@ -118,7 +118,10 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
     outboxes.push_back(io.back().get());
     io_threads.push_back(io.back().get());
   }
-  core::Core core;
+  // The snapshot thread rebuilds the state in a core of its own: it must have the same limits
+  // (retention, for one, changes the state).
+  const core::CoreLimits core_limits;
+  core::Core core(core_limits);
   std::unique_ptr<journal::FileJournal> journal;  // outlives the runtime
   runtime::RuntimeOptions runtime_options;
   runtime_options.inbound_max = config.inbound_queue_max;
@@ -190,6 +193,7 @@ int run_serve(const ServeOptions& options, std::FILE* out) {
   journal_options.snapshot_every =
       std::chrono::duration_cast<std::chrono::seconds>(config.journal.snapshot_every);
   journal_options.compile = journal_policy_compiler();
+  journal_options.core_limits = core_limits;
   journal_options.keep_history = config.journal.keep_history;
   journal_options.info = [](const std::string& m) { spdlog::info("journal: {}", m); };
   journal_options.warn = [](const std::string& m) { spdlog::warn("journal: {}", m); };

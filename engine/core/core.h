@@ -133,7 +133,7 @@ class Core {
   // the one saved; on failure (malformed bytes, a policy that is not the one saved) the error
   // says what is wrong, and the core must be discarded.
   // After a load the core behaves, command for command and event for event, as the one saved
-  // would have (tests/core/core_state_test.cc).
+  // would have (tests/sim/state_test.cc).
   void save_state(std::string& out) const;
   Result<CoreCounts> load_state(std::string_view bytes, std::shared_ptr<const Policy> policy);
 

@@ -11,7 +11,6 @@ namespace sb::core {
 namespace {
 
 constexpr int kMaxProficiency = 10;
-constexpr std::uint32_t kMaxCapacity = 100;
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 //   free slots | ended | offers | decisions | free decisions | counters | timers |
 //   language bits | journeys | live, applied, rejected | measurements
 #include <algorithm>
+#include <bit>
 #include <string>
 
 #include "engine/common/byte_codec.h"
@@ -212,6 +213,7 @@ bool CoreStats::load(ByteReader& r, std::size_t symbols, std::size_t queues) {
   }
   for (std::size_t n = r.count(2); n > 0 && r.ok(); --n) {
     const std::uint64_t k = r.var();
+    if (switch_from(k) >= symbols || switch_to(k) >= symbols) return false;
     switches_[k] = r.var();
   }
   journeys.resolved = r.var();
@@ -320,7 +322,17 @@ bool JourneyStore::load(ByteReader& r, std::size_t symbols, std::size_t agents) 
   }
   lru_head_ = r.index();
   lru_tail_ = r.index();
-  return r.ok() && index_ok(lru_head_, slots_.size()) && index_ok(lru_tail_, slots_.size());
+  if (!r.ok() || max_contacts_ == 0 || max_customers_ == 0 || !index_ok(lru_head_, slots_.size()) ||
+      !index_ok(lru_tail_, slots_.size()))
+    return false;
+  // The recency list must run through every live customer once, both ways.
+  std::size_t walked = 0;
+  std::uint32_t previous = kNone;
+  for (std::uint32_t s = lru_head_; s != kNone; s = slots_[s].lru_next) {
+    if (++walked > index_.size() || !slots_[s].live || slots_[s].lru_prev != previous) return false;
+    previous = s;
+  }
+  return walked == index_.size() && previous == lru_tail_;
 }
 
 // --- records ------------------------------------------------------------------------------
@@ -385,6 +397,7 @@ bool Core::load_agent(ByteReader& r, Agent& a) {
   for (ChannelSlots& s : a.slots) {
     s.capacity = r.u16();
     s.load = r.u16();
+    if (s.capacity > kMaxCapacity || s.load > s.capacity) return false;
   }
   a.held.resize(r.count(1));
   for (InteractionIndex& i : a.held) i = r.index();  // checked once the interactions are read
@@ -607,6 +620,14 @@ Result<CoreCounts> Core::load_state(std::string_view bytes, std::shared_ptr<cons
     }
     policy_ = std::move(linked.value());
   }
+  for (QueueIndex k = 0; k < queue_runtimes_.size(); ++k) {
+    const std::int32_t pq = queue_runtimes_[k].policy_index;
+    if (pq >= 0 && (!policy_ || static_cast<std::size_t>(pq) >= policy_->queues.size() ||
+                    policy_->queues[static_cast<std::size_t>(pq)].runtime != k)) {
+      return damaged("queue '" + symbols_.name(queue_runtimes_[k].name) +
+                     "' claims a place in the policy it does not have");
+    }
+  }
 
   const std::size_t agent_count = r.count(30);
   for (std::size_t a = 0; a < agent_count && r.ok(); ++a) {
@@ -635,8 +656,9 @@ Result<CoreCounts> Core::load_state(std::string_view bytes, std::shared_ptr<cons
     for (std::uint32_t* v : {&d.chosen_agent, &d.runner_up_agent, &d.queue, &d.step, &d.candidates})
       *v = r.index();
     d.reason = r.enumeration(DecisionReason::NamedAgent);
-    if (!index_ok(d.chosen_agent, agents_.size()) || !index_ok(d.runner_up_agent, agents_.size()))
-      return damaged("a decision names no agent");
+    if (!index_ok(d.chosen_agent, agents_.size()) || !index_ok(d.runner_up_agent, agents_.size()) ||
+        !symbol_ok(d.queue, symbols_.size()))
+      return damaged("a decision names no agent or queue");
   }
   free_decisions_.resize(r.count(1));
   for (std::uint32_t& d : free_decisions_) d = r.index();
@@ -653,10 +675,17 @@ Result<CoreCounts> Core::load_state(std::string_view bytes, std::shared_ptr<cons
   }
   if (!r.ok() || !timers_.restore(std::move(heap), r.var())) return damaged("the timers");
   language_bits_.resize(r.count(2));
-  for (auto& [language, bit] : language_bits_) {
+  std::uint64_t bits_seen = 0;
+  for (std::size_t k = 0; k < language_bits_.size(); ++k) {
+    auto& [language, bit] = language_bits_[k];
     language = r.index();
     bit = r.var();
-    if (language >= symbols_.size()) return damaged("a language bit");
+    // At most 63 languages, each its own bit below bit 63, in symbol order.
+    if (language >= symbols_.size() || k >= 63 || !std::has_single_bit(bit) ||
+        bit >= kLanguageOverflow || (bits_seen & bit) ||
+        (k > 0 && language <= language_bits_[k - 1].first))
+      return damaged("the language bits");
+    bits_seen |= bit;
   }
   if (!journeys_.load(r, symbols_.size(), agents_.size())) return damaged("the journeys");
   live_ = r.var();
@@ -666,26 +695,38 @@ Result<CoreCounts> Core::load_state(std::string_view bytes, std::shared_ptr<cons
   if (!r.ok()) return damaged("truncated at byte " + std::to_string(r.position()));
   if (!r.done()) return damaged("trailing bytes after the measurements");
   if (auto problem = rebuild_indexes()) return damaged(*problem);
+  if (const auto broken = check_invariants(); !broken.empty())
+    return damaged("it breaks an invariant: " + broken.front());
   return counts();
 }
 
+// Checks first what the rebuild, check_invariants() and routing would index by without checking
+// (a CRC-valid state should never fail these, but a load must not crash on one that does), then
+// rebuilds. check_invariants(), run by load_state afterwards, checks the rest.
 std::optional<std::string> Core::rebuild_indexes() {
+  std::vector<bool> free_slot(interactions_.size(), false);
   for (InteractionIndex i : free_interactions_) {
-    if (i >= interactions_.size() || !interactions_[i].id.empty()) return "a free slot in use";
+    if (i >= interactions_.size() || !interactions_[i].id.empty() || free_slot[i])
+      return "a free slot in use";
+    free_slot[i] = true;
+  }
+  std::vector<bool> free_decision(decisions_.size(), false);
+  for (std::uint32_t d : free_decisions_) {
+    if (d >= decisions_.size() || free_decision[d]) return "a free decision out of range";
+    free_decision[d] = true;
   }
   for (InteractionIndex i : ended_) {
     if (i >= interactions_.size() || !is_terminal(interactions_[i].state))
       return "an ended interaction that is live";
-  }
-  for (std::uint32_t d : free_decisions_) {
-    if (d >= decisions_.size()) return "a free decision out of range";
   }
   for (AgentIndex a = 0; a < agents_.size(); ++a) {
     const Agent& agent = agents_[a];
     if (agent_index_.contains(agent_id(a))) return "agent '" + agent_id(a) + "' twice";
     agent_index_.insert(agent_id(a), a);
     for (InteractionIndex i : agent.held) {
-      if (i >= interactions_.size()) return "an agent holds no interaction";
+      if (i >= interactions_.size() || interactions_[i].held_for != a ||
+          interactions_[i].state != InteractionState::Queued)
+        return "agent '" + agent_id(a) + "' holds an interaction not held for it";
     }
     if (policy_ && agent.slots.size() != policy_->channels.size())
       return "agent '" + agent_id(a) + "' has slots for another policy";
@@ -695,8 +736,25 @@ std::optional<std::string> Core::rebuild_indexes() {
     if (it.id.empty()) continue;
     if (interaction_index_.contains(it.id)) return "interaction '" + it.id + "' twice";
     interaction_index_.insert(it.id, i);
-    if (it.decision != kNone && it.decision >= decisions_.size())
+    if (it.decision != kNone && (it.decision >= decisions_.size() || free_decision[it.decision]))
       return "interaction '" + it.id + "' has no decision";
+    if (is_terminal(it.state)) continue;
+    const bool holds_slot = it.state == InteractionState::Offered ||
+                            it.state == InteractionState::Assigned ||
+                            it.state == InteractionState::WrapUp;
+    if (it.queue == kNone || (holds_slot && it.agent == kNone) ||
+        (it.state == InteractionState::Offered && (it.offer == 0 || !offers_.contains(it.offer))))
+      return "interaction '" + it.id + "' is " + std::string(to_string(it.state)) +
+             " without its queue, agent or offer";
+    if (it.held_for != kNone) {
+      const std::vector<InteractionIndex>& held = agents_[it.held_for].held;
+      if (std::find(held.begin(), held.end(), i) == held.end())
+        return "interaction '" + it.id + "' is held for an agent who does not hold it";
+    }
+  }
+  for (const auto& [offer, i] : offers_) {
+    if (interactions_[i].offer != offer || interactions_[i].state != InteractionState::Offered)
+      return "offer " + std::to_string(offer) + " points to an interaction not offered by it";
   }
   if (!policy_) {
     for (const Interaction& it : interactions_) {
@@ -713,13 +771,17 @@ std::optional<std::string> Core::rebuild_indexes() {
   for (InteractionIndex i = 0; i < interactions_.size(); ++i) {
     Interaction& it = interactions_[i];
     if (it.id.empty() || is_terminal(it.state)) continue;
-    if (it.channel_index >= policy.channels.size() || it.queue == kNone)
-      return "interaction '" + it.id + "' is on no channel or queue of the policy";
-    if (!it.in_waiting_set) continue;
+    if (it.channel_index >= policy.channels.size())
+      return "interaction '" + it.id + "' is on no channel of the policy";
     const std::int32_t pq = queue_runtimes_[it.queue].policy_index;
-    if (it.state != InteractionState::Queued || it.held_for != kNone || pq < 0 ||
-        it.step >= policy.queues[static_cast<std::size_t>(pq)].steps.size())
+    // A waiting one (in a set or held) is in a queue of the policy, at one of its steps; one
+    // with an agent may have lost its queue to a reload.
+    if (it.state == InteractionState::Queued &&
+        (pq < 0 || it.step >= policy.queues[static_cast<std::size_t>(pq)].steps.size()))
       return "interaction '" + it.id + "' waits where it cannot";
+    if (!it.in_waiting_set) continue;
+    if (it.state != InteractionState::Queued || it.held_for != kNone)
+      return "interaction '" + it.id + "' is in a waiting set while it cannot be";
     it.wait_links = WaitLinks{};
     waiting_set(policy.queues[static_cast<std::size_t>(pq)], it.step, it.channel_index).insert(i);
   }

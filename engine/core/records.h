@@ -50,6 +50,9 @@ struct SkillLevel {
   std::uint8_t level = 0;
 };
 
+// The most slots an agent may have on one channel.
+inline constexpr std::uint32_t kMaxCapacity = 100;
+
 // Slots of one channel (indexed by the installed policy's channel index).
 struct ChannelSlots {
   std::uint16_t capacity = 0;

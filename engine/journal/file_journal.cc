@@ -542,8 +542,8 @@ void FileJournal::snapshot_loop() {
 
 Status FileJournal::write_snapshot(const Job& job, SnapshotInfo& info) {
   // The state after job.last_sequence, rebuilt apart from the live core: the previous snapshot
-  // and the sealed segments, replayed (read-only) up to the job's last record. The current
-  // segment, which the core thread is writing, lies beyond and is never read.
+  // and the sealed segments, replayed (read-only) up to the job's last record. Recovery stops
+  // before the current segment, which the core thread is writing: it is never opened here.
   core::Core core(options_.core_limits);
   RecoveryOptions replay;
   replay.dir = options_.dir;

@@ -245,6 +245,15 @@ Result<RecoveryReport> recover(core::Core& core, const RecoveryOptions& options,
     break;
   }
 
+  // A crash between a snapshot's rename and the deletion of its predecessor leaves both.
+  if (report.snapshot && !options.read_only) {
+    bool older = false;
+    for (const auto& [last, path] : snapshots) {
+      if (older) fs::remove(path, ec);
+      older = older || path == *report.snapshot;
+    }
+  }
+
   std::vector<std::pair<std::uint64_t, std::string>> ordered(segments.begin(), segments.end());
   if (passed_state && !report.snapshot && (ordered.empty() || ordered.front().first != 1)) {
     return failure("the journal up to sequence " + std::to_string(*passed_state) +
@@ -254,6 +263,9 @@ Result<RecoveryReport> recover(core::Core& core, const RecoveryOptions& options,
   }
   bool stopped = false;  // reached options.stop_after
   for (std::size_t k = 0; k < ordered.size() && !stopped; ++k) {
+    // Past stop_after: not even opened (the snapshot writer must not map the segment the core
+    // thread is writing, which a failed write may cut back under it).
+    if (options.stop_after != 0 && ordered[k].first > options.stop_after) break;
     const std::string& path = ordered[k].second;
     const bool last_segment = k + 1 == ordered.size();
     if (report.snapshot && !last_segment && ordered[k + 1].first <= replay.expected()) {
@@ -287,6 +299,11 @@ Result<RecoveryReport> recover(core::Core& core, const RecoveryOptions& options,
           error = replay.apply(r, path, off);
           return !error;
         });
+    if (error && passed_state) {
+      return failure(*error + "; the journal up to sequence " + std::to_string(*passed_state) +
+                     " survives whole only as a state snapshot, and this reads every record "
+                     "from the first: keep the whole journal with journal.keep_history: true");
+    }
     if (error) return failure(*error);
     if (!damage) {
       // Wholly covered by the snapshot: a crash came between its rename and this deletion.
