@@ -193,7 +193,7 @@ TEST_CASE("state snapshot: a damaged state or the wrong policy is refused, namin
   SUBCASE("flipped bytes never crash the loader") {
     // The journal's CRC catches damage before a load; this is the loader's own defence.
     std::uint64_t refused = 0;
-    for (std::size_t k = 0; k < 400; ++k) {
+    for (std::size_t k = 0; k < 2000; ++k) {
       std::string bad = bytes;
       const std::size_t at = 8 + (k * 7919) % (bad.size() - 8);
       bad[at] = static_cast<char>(bad[at] ^ 0xFF);
