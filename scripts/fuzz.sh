@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(policy_loader_fuzz expression_fuzz json_command_fuzz)
+[ ${#targets[@]} -gt 0 ] || targets=(policy_loader_fuzz expression_fuzz json_command_fuzz state_fuzz)
 jobs="${SB_JOBS:-$(nproc)}"
 
 # Line tables only: enough for the stack traces of a crash, and a third less compile time.

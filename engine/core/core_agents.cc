@@ -10,7 +10,6 @@
 namespace sb::core {
 namespace {
 
-constexpr int kMaxProficiency = 10;
 
 }  // namespace
 

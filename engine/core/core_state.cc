@@ -57,7 +57,7 @@ bool load_attrs(ByteReader& r, AttrMap& attrs, std::size_t symbols) {
         break;
       case AttrValue::Kind::String:
         e.value.sym = r.index();
-        if (!symbol_ok(e.value.sym, symbols)) return false;
+        if (e.value.sym >= symbols) return false;  // a stored string is always interned
         break;
       case AttrValue::Kind::Number:
         e.value.set_number(r.f64());
@@ -66,10 +66,12 @@ bool load_attrs(ByteReader& r, AttrMap& attrs, std::size_t symbols) {
         e.value.boolean = r.boolean();
         break;
     }
-    if (!symbol_ok(e.key, symbols)) return false;
+    if (e.key >= symbols) return false;
   }
-  return r.ok() && std::is_sorted(attrs.begin(), attrs.end(),
-                                  [](const auto& a, const auto& b) { return a.key < b.key; });
+  // Sorted by key, each key once.
+  return r.ok() && std::adjacent_find(attrs.begin(), attrs.end(), [](const auto& a, const auto& b) {
+                     return a.key >= b.key;
+                   }) == attrs.end();
 }
 
 void save_histogram(ByteWriter& w, const HistogramData& h) {
@@ -304,7 +306,8 @@ bool JourneyStore::load(ByteReader& r, std::size_t symbols, std::size_t agents) 
       k.journey_contacts = r.u16();
       k.journey_switches = r.u16();
       k.journey_human = r.boolean();
-      for (Symbol s : {k.channel, k.queue, k.intent, k.outcome}) {
+      if (k.channel >= symbols) return false;  // views name it unconditionally
+      for (Symbol s : {k.queue, k.intent, k.outcome}) {
         if (!symbol_ok(s, symbols)) return false;
       }
       if (!index_ok(k.agent, agents) || k.seq >= next_seq_) return false;
@@ -376,10 +379,14 @@ void Core::save_agent(ByteWriter& w, const Agent& a) const {
 bool Core::load_agent(ByteReader& r, Agent& a) {
   const std::size_t symbols = symbols_.size();
   a.skills.resize(r.count(2));
-  for (SkillLevel& s : a.skills) {
+  for (std::size_t k = 0; k < a.skills.size(); ++k) {
+    SkillLevel& s = a.skills[k];
     s.skill = r.index();
     s.level = r.u8();
-    if (s.skill >= symbols) return false;
+    // Sorted by symbol, each once, at a proficiency the pools' class keys can pack.
+    if (s.skill >= symbols || s.level > kMaxProficiency ||
+        (k > 0 && s.skill <= a.skills[k - 1].skill))
+      return false;
   }
   a.languages.resize(r.count(1));
   for (Symbol& l : a.languages) {
@@ -657,7 +664,7 @@ Result<CoreCounts> Core::load_state(std::string_view bytes, std::shared_ptr<cons
       *v = r.index();
     d.reason = r.enumeration(DecisionReason::NamedAgent);
     if (!index_ok(d.chosen_agent, agents_.size()) || !index_ok(d.runner_up_agent, agents_.size()) ||
-        !symbol_ok(d.queue, symbols_.size()))
+        d.queue >= symbols_.size())
       return damaged("a decision names no agent or queue");
   }
   free_decisions_.resize(r.count(1));
@@ -730,6 +737,10 @@ std::optional<std::string> Core::rebuild_indexes() {
     }
     if (policy_ && agent.slots.size() != policy_->channels.size())
       return "agent '" + agent_id(a) + "' has slots for another policy";
+    // Clocks and counters are ahead of what they stamped: a touched agent becomes the newest
+    // idle in every class it is in.
+    if (agent.idle_since > now_ || agent.idle_seq > last_idle_seq_ || agent.last_negative_at > now_)
+      return "agent '" + agent_id(a) + "' has an idle clock ahead of the core's";
   }
   for (InteractionIndex i = 0; i < interactions_.size(); ++i) {
     const Interaction& it = interactions_[i];
@@ -738,6 +749,10 @@ std::optional<std::string> Core::rebuild_indexes() {
     interaction_index_.insert(it.id, i);
     if (it.decision != kNone && (it.decision >= decisions_.size() || free_decision[it.decision]))
       return "interaction '" + it.id + "' has no decision";
+    if (it.channel >= symbols_.size()) return "interaction '" + it.id + "' is on no channel";
+    if (it.created_at > now_ || it.queued_at > now_ || it.answered_at > now_ ||
+        it.ended_at > now_ || it.wait_seq > next_wait_seq_ || it.offer >= next_offer_)
+      return "interaction '" + it.id + "' has times or numbers ahead of the core's";
     if (is_terminal(it.state)) continue;
     const bool holds_slot = it.state == InteractionState::Offered ||
                             it.state == InteractionState::Assigned ||

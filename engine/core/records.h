@@ -50,6 +50,8 @@ struct SkillLevel {
   std::uint8_t level = 0;
 };
 
+// Skill proficiency runs from 0 to this (pool class keys pack it in 4 bits).
+inline constexpr int kMaxProficiency = 10;
 // The most slots an agent may have on one channel.
 inline constexpr std::uint32_t kMaxCapacity = 100;
 
