@@ -568,6 +568,8 @@ Result<CoreCounts> Core::load_state(std::string_view bytes, std::shared_ptr<cons
   }
   ByteReader r(bytes.substr(kStateMagic.size()));
   now_ = r.time();
+  // The epoch to about the year 148,000: later times would overflow deadlines computed from them.
+  if (now_.us < 0 || now_.us > (std::int64_t{1} << 62)) return damaged("its clock is out of range");
 
   const std::size_t symbol_count = r.count(1);
   for (std::size_t s = 0; s < symbol_count && r.ok(); ++s) {
@@ -711,6 +713,9 @@ Result<CoreCounts> Core::load_state(std::string_view bytes, std::shared_ptr<cons
 // (a CRC-valid state should never fail these, but a load must not crash on one that does), then
 // rebuilds. check_invariants(), run by load_state afterwards, checks the rest.
 std::optional<std::string> Core::rebuild_indexes() {
+  // A time the core stamped: between the epoch and now (waits and deadlines are computed from
+  // these; one far in the past would overflow them).
+  auto stamped = [this](Timestamp t) { return t.us >= 0 && t <= now_; };
   std::vector<bool> free_slot(interactions_.size(), false);
   for (InteractionIndex i : free_interactions_) {
     if (i >= interactions_.size() || !interactions_[i].id.empty() || free_slot[i])
@@ -739,8 +744,9 @@ std::optional<std::string> Core::rebuild_indexes() {
       return "agent '" + agent_id(a) + "' has slots for another policy";
     // Clocks and counters are ahead of what they stamped: a touched agent becomes the newest
     // idle in every class it is in.
-    if (agent.idle_since > now_ || agent.idle_seq > last_idle_seq_ || agent.last_negative_at > now_)
-      return "agent '" + agent_id(a) + "' has an idle clock ahead of the core's";
+    if (!stamped(agent.idle_since) || agent.idle_seq > last_idle_seq_ ||
+        !stamped(agent.last_negative_at))
+      return "agent '" + agent_id(a) + "' has an idle clock out of the core's time";
   }
   for (InteractionIndex i = 0; i < interactions_.size(); ++i) {
     const Interaction& it = interactions_[i];
@@ -750,9 +756,9 @@ std::optional<std::string> Core::rebuild_indexes() {
     if (it.decision != kNone && (it.decision >= decisions_.size() || free_decision[it.decision]))
       return "interaction '" + it.id + "' has no decision";
     if (it.channel >= symbols_.size()) return "interaction '" + it.id + "' is on no channel";
-    if (it.created_at > now_ || it.queued_at > now_ || it.answered_at > now_ ||
-        it.ended_at > now_ || it.wait_seq > next_wait_seq_ || it.offer >= next_offer_)
-      return "interaction '" + it.id + "' has times or numbers ahead of the core's";
+    if (!stamped(it.created_at) || !stamped(it.queued_at) || !stamped(it.answered_at) ||
+        !stamped(it.ended_at) || it.wait_seq > next_wait_seq_ || it.offer >= next_offer_)
+      return "interaction '" + it.id + "' has times or numbers out of the core's range";
     if (is_terminal(it.state)) continue;
     const bool holds_slot = it.state == InteractionState::Offered ||
                             it.state == InteractionState::Assigned ||
