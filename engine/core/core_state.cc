@@ -784,6 +784,42 @@ std::optional<std::string> Core::rebuild_indexes() {
     return std::nullopt;
   }
   const LinkedPolicy& policy = *policy_;
+  // Epochs only grow, so a timer's is never ahead of its interaction's (else it would come
+  // alive later); a live one (equal) must fit what it will act on.
+  for (const Timer& t : timers_.heap()) {
+    if (t.kind == TimerKind::WellbeingEnd || t.target >= interactions_.size()) continue;
+    const Interaction& it = interactions_[t.target];
+    if (t.epoch > (t.kind == TimerKind::Sla ? it.queue_epoch : it.epoch))
+      return "a timer of interaction slot " + std::to_string(t.target) + " is ahead of it";
+    if (t.kind == TimerKind::Sla || t.epoch != it.epoch) continue;
+    const bool queued = it.state == InteractionState::Queued;
+    bool fits = true;
+    switch (t.kind) {
+      case TimerKind::OfferExpiry:
+        fits = it.state == InteractionState::Offered;
+        break;
+      case TimerKind::Step:
+        fits = queued;
+        break;
+      case TimerKind::HoldEnd:
+        fits = queued && it.held_for != kNone;
+        break;
+      case TimerKind::Overflow: {
+        const std::int32_t pq = it.queue == kNone ? -1 : queue_runtimes_[it.queue].policy_index;
+        fits = queued && pq >= 0 && policy.queues[static_cast<std::size_t>(pq)].overflow_to >= 0;
+        break;
+      }
+      case TimerKind::WrapUpEnd:
+        fits = it.state == InteractionState::WrapUp;
+        break;
+      default:
+        break;
+    }
+    if (!fits) {
+      return "a timer of interaction '" + it.id + "' does not fit it while " +
+             std::string(to_string(it.state));
+    }
+  }
   waiting_.clear();
   waiting_.reserve(policy.waiting_sets);
   for (std::uint32_t k = 0; k < policy.waiting_sets; ++k) waiting_.emplace_back(&interactions_);
