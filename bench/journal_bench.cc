@@ -52,6 +52,18 @@ journal::PolicyCompiler compiler() {
   };
 }
 
+// A journal in `dir` that takes snapshots only when asked (snapshot_now), with the policy
+// compiler its snapshot thread needs.
+journal::FileJournalOptions journal_options(const std::string& dir, journal::FsyncPolicy fsync) {
+  journal::FileJournalOptions o;
+  o.dir = dir;
+  o.fsync = fsync;
+  o.snapshot_every_commands = 0;
+  o.snapshot_every = std::chrono::seconds(0);
+  o.compile = compiler();
+  return o;
+}
+
 std::string temp_dir(const std::string& under) {
   std::string pattern = under + "/sb-journal-bench-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) std::abort();
@@ -130,11 +142,7 @@ Ingest ingest(const std::string& dir, std::optional<journal::FsyncPolicy> fsync,
   auto ops = std::make_shared<TimedOps>();
   std::unique_ptr<journal::FileJournal> j;
   if (fsync) {
-    journal::FileJournalOptions o;
-    o.dir = dir;
-    o.fsync = *fsync;
-    o.snapshot_every_commands = 0;
-    o.snapshot_every = std::chrono::seconds(0);
+    const journal::FileJournalOptions o = journal_options(dir, *fsync);
     if (!journal::FileJournal::open(o, 1, j, ops).ok()) std::abort();
     rt.attach_journal(j.get(), 1);
   }
@@ -192,11 +200,7 @@ Ingest ingest(const std::string& dir, std::optional<journal::FsyncPolicy> fsync,
 // Journals `n` commands of a realistic mix straight through a FileJournal (fsync none: the
 // write speed is not what is measured), applying them to a live core for the offer ids.
 std::uint64_t write_mix(const std::string& dir, std::size_t n, std::uint64_t& live_hash) {
-  journal::FileJournalOptions o;
-  o.dir = dir;
-  o.fsync = journal::FsyncPolicy::None;
-  o.snapshot_every_commands = 0;
-  o.snapshot_every = std::chrono::seconds(0);
+  const journal::FileJournalOptions o = journal_options(dir, journal::FsyncPolicy::None);
   std::unique_ptr<journal::FileJournal> j;
   if (!journal::FileJournal::open(o, 1, j).ok()) std::abort();
   core::Core live;
@@ -316,12 +320,7 @@ int main(int argc, char** argv) {
   double mix_snapshot_recovery_s = 0;
   std::uint64_t mix_snapshot_bytes = 0;
   {
-    journal::FileJournalOptions o;
-    o.dir = d;
-    o.fsync = journal::FsyncPolicy::None;
-    o.snapshot_every_commands = 0;
-    o.snapshot_every = std::chrono::seconds(0);
-    o.compile = compiler();
+    const journal::FileJournalOptions o = journal_options(d, journal::FsyncPolicy::None);
     std::unique_ptr<journal::FileJournal> j;
     if (!journal::FileJournal::open(o, written + 1, j).ok()) std::abort();
     std::vector<Command> one = {AcceptOffer{0}};  // a segment to seal: one more (rejected) command
@@ -353,12 +352,7 @@ int main(int argc, char** argv) {
   std::size_t waiting = 0;
   std::uint64_t snapshot_hash = 0;
   {
-    journal::FileJournalOptions o;
-    o.dir = d;
-    o.fsync = journal::FsyncPolicy::None;
-    o.snapshot_every_commands = 0;
-    o.snapshot_every = std::chrono::seconds(0);
-    o.compile = compiler();
+    journal::FileJournalOptions o = journal_options(d, journal::FsyncPolicy::None);
     o.keep_history = true;  // so that the same history can be replayed record by record too
     std::unique_ptr<journal::FileJournal> j;
     if (!journal::FileJournal::open(o, 1, j).ok()) std::abort();

@@ -8,10 +8,6 @@
 #include "engine/core/scoring.h"
 
 namespace sb::core {
-namespace {
-
-
-}  // namespace
 
 std::optional<Error> Core::validate_attributes(const Attributes& attrs,
                                                const std::string& field) const {

@@ -15,23 +15,11 @@ using namespace sb;
 
 namespace {
 
-std::uint64_t env_or(const char* name, std::uint64_t fallback) {
-  const char* v = std::getenv(name);
-  return v ? std::strtoull(v, nullptr, 10) : fallback;
-}
-
 #ifdef SB_SANITIZED
 constexpr std::uint64_t kDefaultSteps = 100'000;
 #else
 constexpr std::uint64_t kDefaultSteps = 1'000'000;
 #endif
-
-core::CoreLimits small_limits() {
-  core::CoreLimits limits;
-  limits.retained_ended = 300;  // eviction and slot reuse happen often
-  limits.ended_retention = std::chrono::minutes(30);
-  return limits;
-}
 
 struct RunResult {
   std::uint64_t hash = 0;
@@ -67,7 +55,7 @@ void note_endings(const std::vector<Event>& events, std::set<std::string>& open,
 
 RunResult run(std::uint64_t seed, std::uint64_t steps, std::uint64_t deep_every) {
   INFO("seed " << seed << " (replay with SB_SEED=" << seed << ")");
-  core::Core core(small_limits());
+  core::Core core(sim::random_world_limits());
   sim::RandomWorld world(seed);
   std::vector<Event> events;
   RunResult r;
@@ -135,9 +123,9 @@ RunResult run(std::uint64_t seed, std::uint64_t steps, std::uint64_t deep_every)
 }  // namespace
 
 TEST_CASE("property: a long random stream keeps every invariant after every step") {
-  const std::uint64_t seed = env_or("SB_SEED", 20261125);
-  const std::uint64_t steps = env_or("SB_PROPERTY_STEPS", kDefaultSteps);
-  const RunResult r = run(seed, steps, env_or("SB_DEEP_EVERY", 16));
+  const std::uint64_t seed = sim::env_or("SB_SEED", 20261125);
+  const std::uint64_t steps = sim::env_or("SB_PROPERTY_STEPS", kDefaultSteps);
+  const RunResult r = run(seed, steps, sim::env_or("SB_DEEP_EVERY", 16));
   MESSAGE("seed " << seed << ": " << steps << " commands, " << r.applied << " applied, "
                   << r.rejected << " rejected, " << r.created << " created, " << r.ended
                   << " ended, " << r.offers << " offers");
@@ -152,7 +140,7 @@ TEST_CASE("property: several short seeds") {
 }
 
 TEST_CASE("determinism: the same seed gives the same state hash") {
-  const std::uint64_t seed = env_or("SB_SEED", 77);
+  const std::uint64_t seed = sim::env_or("SB_SEED", 77);
   const RunResult a = run(seed, 30'000, 1'000'000);
   const RunResult b = run(seed, 30'000, 1'000'000);
   CHECK(a.hash == b.hash);

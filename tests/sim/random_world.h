@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,6 +15,20 @@
 namespace sb::sim {
 
 Policy random_world_policy(std::uint64_t version, bool alternate);
+
+// Limits small enough that eviction and slot reuse happen often in a random world.
+inline core::CoreLimits random_world_limits() {
+  core::CoreLimits limits;
+  limits.retained_ended = 300;
+  limits.ended_retention = std::chrono::minutes(30);
+  return limits;
+}
+
+// A number from the environment (SB_SEED and the like, to replay a failure), or `fallback`.
+inline std::uint64_t env_or(const char* name, std::uint64_t fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::strtoull(v, nullptr, 10) : fallback;
+}
 
 class RandomWorld {
  public:

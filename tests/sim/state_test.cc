@@ -15,18 +15,6 @@ using namespace sb;
 
 namespace {
 
-std::uint64_t env_or(const char* name, std::uint64_t fallback) {
-  const char* v = std::getenv(name);
-  return v ? std::strtoull(v, nullptr, 10) : fallback;
-}
-
-core::CoreLimits small_limits() {
-  core::CoreLimits limits;
-  limits.retained_ended = 300;  // eviction and slot reuse happen often
-  limits.ended_retention = std::chrono::minutes(30);
-  return limits;
-}
-
 // Tells the world what the core did, as the property test does, so that it keeps picking
 // meaningful commands.
 void feed(sim::RandomWorld& world, const Result<Reply>& result, const std::vector<Event>& events) {
@@ -61,7 +49,7 @@ struct Twin {
 // core and drives both with the next `follow` commands, comparing everything.
 Twin run(std::uint64_t seed, std::uint64_t steps, std::uint64_t every, std::uint64_t follow) {
   INFO("seed " << seed << " (replay with SB_SEED=" << seed << ")");
-  core::Core a(small_limits());
+  core::Core a(sim::random_world_limits());
   sim::RandomWorld world(seed);
   std::vector<Event> events;
   Twin twin;
@@ -79,7 +67,7 @@ Twin run(std::uint64_t seed, std::uint64_t steps, std::uint64_t every, std::uint
     INFO("checkpoint after step " << step);
     const std::string bytes = saved(a);
     twin.max_bytes = std::max<std::uint64_t>(twin.max_bytes, bytes.size());
-    core::Core b(small_limits());
+    core::Core b(sim::random_world_limits());
     const auto loaded = b.load_state(bytes, a.policy());
     REQUIRE_MESSAGE(loaded.ok(), loaded.error().message);
     CHECK(loaded.value().live_interactions == a.counts().live_interactions);
@@ -125,10 +113,10 @@ Twin run(std::uint64_t seed, std::uint64_t steps, std::uint64_t every, std::uint
 }  // namespace
 
 TEST_CASE("state snapshot: a loaded core carries on exactly as the one that saved it") {
-  const std::uint64_t first_seed = env_or("SB_SEED", 20261203);
-  const std::uint64_t seeds = env_or("SB_STATE_SEEDS", 4);
+  const std::uint64_t first_seed = sim::env_or("SB_SEED", 20261203);
+  const std::uint64_t seeds = sim::env_or("SB_STATE_SEEDS", 4);
   for (std::uint64_t seed = first_seed; seed < first_seed + seeds; ++seed) {
-    const Twin t = run(seed, env_or("SB_STATE_STEPS", 30'000), 997, 400);
+    const Twin t = run(seed, sim::env_or("SB_STATE_STEPS", 30'000), 997, 400);
     MESSAGE("seed " << seed << ": " << t.checkpoints << " checkpoints, " << t.compared_steps
                     << " steps and " << t.compared_events << " events compared, largest state "
                     << t.max_bytes << " bytes");
@@ -154,7 +142,7 @@ TEST_CASE("state snapshot: an empty core and a core with only a policy round-tri
 }
 
 TEST_CASE("state snapshot: a damaged state or the wrong policy is refused, naming why") {
-  core::Core a(small_limits());
+  core::Core a(sim::random_world_limits());
   sim::RandomWorld world(99);
   std::vector<Event> events;
   REQUIRE(a.apply(SetPolicy{std::make_shared<const Policy>(sim::random_world_policy(1, false))},
@@ -171,21 +159,21 @@ TEST_CASE("state snapshot: a damaged state or the wrong policy is refused, namin
   REQUIRE(a.counts().live_interactions > 0);
 
   SUBCASE("not a state") {
-    core::Core b(small_limits());
+    core::Core b(sim::random_world_limits());
     const auto r = b.load_state("SBJRNL01 and more", policy);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("does not start with SBCORE01") != std::string::npos);
   }
   SUBCASE("every truncation fails cleanly") {
     for (std::size_t cut : {std::size_t{9}, bytes.size() / 3, bytes.size() / 2, bytes.size() - 1}) {
-      core::Core b(small_limits());
+      core::Core b(sim::random_world_limits());
       const auto r = b.load_state(std::string_view(bytes).substr(0, cut), policy);
       REQUIRE_FALSE(r.ok());
       CHECK_MESSAGE(r.error().message.find("damaged") != std::string::npos, r.error().message);
     }
   }
   SUBCASE("trailing bytes") {
-    core::Core b(small_limits());
+    core::Core b(sim::random_world_limits());
     const auto r = b.load_state(bytes + "x", policy);
     REQUIRE_FALSE(r.ok());
     CHECK_MESSAGE(r.error().message.find("trailing") != std::string::npos, r.error().message);
@@ -197,21 +185,21 @@ TEST_CASE("state snapshot: a damaged state or the wrong policy is refused, namin
       std::string bad = bytes;
       const std::size_t at = 8 + (k * 7919) % (bad.size() - 8);
       bad[at] = static_cast<char>(bad[at] ^ 0xFF);
-      core::Core b(small_limits());
+      core::Core b(sim::random_world_limits());
       const auto r = b.load_state(bad, policy);
       if (!r.ok()) ++refused;
     }
     CHECK(refused > 0);
   }
   SUBCASE("another policy version") {
-    core::Core b(small_limits());
+    core::Core b(sim::random_world_limits());
     const auto r = b.load_state(bytes, std::make_shared<const Policy>(
                                            sim::random_world_policy(policy->version + 1, false)));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().field == "policy");
   }
   SUBCASE("no policy for a state saved under one") {
-    core::Core b(small_limits());
+    core::Core b(sim::random_world_limits());
     const auto r = b.load_state(bytes, nullptr);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().field == "policy");
