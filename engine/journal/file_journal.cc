@@ -474,7 +474,6 @@ void FileJournal::maybe_snapshot(bool force, bool* started) {
     std::lock_guard lock(mutex_);
     if (sealed_.empty()) return;
     Job job;
-    job.snapshot = snapshot_path_;
     job.segments = std::move(sealed_);
     sealed_.clear();
     job.last_sequence = next_sequence_ - 1;

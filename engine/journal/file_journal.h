@@ -109,8 +109,9 @@ class FileJournal final : public Journal {
 
  private:
   FileJournal(FileJournalOptions options, std::shared_ptr<FileOps> ops);
+  // A snapshot to make: the state after last_sequence, from the newest snapshot and `segments`
+  // (sealed, deleted once the snapshot is durable unless keep_history).
   struct Job {
-    std::optional<std::string> snapshot;
     std::vector<std::string> segments;
     std::uint64_t last_sequence = 0;
   };
