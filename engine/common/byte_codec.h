@@ -8,6 +8,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,7 +42,24 @@ T get_le(const char* p) {
 
 class ByteWriter {
  public:
+  // Takes what was written so far; false when it cannot (a failed write to a file).
+  using Sink = std::function<bool(std::string_view)>;
+
   explicit ByteWriter(std::string& out) : out_(out) {}
+  // Writing a large output in pieces: checkpoint() hands the bytes so far to `sink` and clears
+  // `out` once they reach `threshold`; finish() hands over the rest. Without a sink both do
+  // nothing and everything stays in `out`.
+  ByteWriter(std::string& out, Sink sink, std::size_t threshold)
+      : out_(out), sink_(std::move(sink)), threshold_(threshold) {}
+  void checkpoint() {
+    if (sink_ && out_.size() >= threshold_) spill();
+  }
+  // False if the sink failed at any point.
+  bool finish() {
+    if (sink_ && !out_.empty()) spill();
+    return sink_ok_;
+  }
+  void bytes(std::string_view b) { out_.append(b); }
   void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
   void u16(std::uint16_t v) { put_le(out_, v); }
   void u32(std::uint32_t v) { put_le(out_, v); }
@@ -83,7 +101,15 @@ class ByteWriter {
   }
 
  private:
+  void spill() {
+    sink_ok_ = sink_(out_) && sink_ok_;
+    out_.clear();
+  }
+
   std::string& out_;
+  Sink sink_;
+  std::size_t threshold_ = 0;
+  bool sink_ok_ = true;
 };
 
 class ByteReader {

@@ -135,6 +135,9 @@ class Core {
   // After a load the core behaves, command for command and event for event, as the one saved
   // would have (tests/sim/state_test.cc).
   void save_state(std::string& out) const;
+  // The same into `w`, calling w.checkpoint() between records, so that a writer with a sink
+  // streams a large state out instead of holding all of it. The caller calls w.finish().
+  void save_state(ByteWriter& w) const;
   Result<CoreCounts> load_state(std::string_view bytes, std::shared_ptr<const Policy> policy);
 
   // Where `create` would go and why, without changing anything. Fails as create would.

@@ -194,7 +194,11 @@ bool Core::load_interaction(ByteReader& r, Interaction& it) {
 
 void Core::save_state(std::string& out) const {
   ByteWriter w(out);
-  out.append(kStateMagic);
+  save_state(w);
+}
+
+void Core::save_state(ByteWriter& w) const {
+  w.bytes(kStateMagic);
   w.time(now_);
   w.count(symbols_.size());
   for (std::size_t s = 0; s < symbols_.size(); ++s) w.text(symbols_.name(static_cast<Symbol>(s)));
@@ -213,9 +217,15 @@ void Core::save_state(std::string& out) const {
     w.index(q.recent_next);
   }
   w.count(agents_.size());
-  for (const Agent& a : agents_) save_agent(w, a);
+  for (const Agent& a : agents_) {
+    save_agent(w, a);
+    w.checkpoint();
+  }
   w.count(interactions_.size());
-  for (const Interaction& it : interactions_) save_interaction(w, it);
+  for (const Interaction& it : interactions_) {
+    save_interaction(w, it);
+    w.checkpoint();
+  }
   w.count(free_interactions_.size());
   for (InteractionIndex i : free_interactions_) w.index(i);
   w.count(ended_.size());
@@ -247,6 +257,7 @@ void Core::save_state(std::string& out) const {
     w.enumeration(t.kind);
     w.index(t.target);
     w.index(t.epoch);
+    w.checkpoint();
   }
   w.var(timers_.next_seq());
   w.count(language_bits_.size());

@@ -35,6 +35,7 @@ void JourneyStore::save(ByteWriter& w) const {
       w.u16(k.journey_switches);
       w.boolean(k.journey_human);
     }
+    w.checkpoint();
   }
   w.count(free_.size());
   for (std::uint32_t s : free_) w.index(s);

@@ -555,20 +555,6 @@ Status FileJournal::write_snapshot(const Job& job, SnapshotInfo& info) {
     return Status::error("the journal holds records up to " + std::to_string(report.last_sequence) +
                          ", the snapshot was to cover " + std::to_string(job.last_sequence));
   }
-  std::string body;
-  {
-    ByteWriter w(body);
-    w.u64(report.policy ? report.policy->first : 0);
-    w.str(report.policy ? std::string_view(report.policy->second) : std::string_view{});
-  }
-  core.save_state(body);
-  StateSnapshotHeader header;
-  header.last_sequence = job.last_sequence;
-  header.last_at = core.now();
-  header.body_bytes = body.size();
-  header.body_crc = crc32c(body);
-  const std::string head = state_snapshot_header(header);
-
   const std::string final_path = join(options_.dir, snapshot_name(job.last_sequence));
   const std::string tmp_path = final_path + ".tmp";
   const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -578,18 +564,44 @@ Status FileJournal::write_snapshot(const Job& job, SnapshotInfo& info) {
     ::unlink(tmp_path.c_str());
     return Status::error(why);
   };
-  std::uint64_t offset = 0;
-  for (std::string_view bytes : {std::string_view(head), std::string_view(body)}) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
+  auto write_at = [fd](std::string_view bytes, std::uint64_t offset) {
+    for (std::size_t done = 0; done < bytes.size();) {
       const ssize_t n =
           ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return fail_with("write " + tmp_path + ": " + errno_text());
+      if (n <= 0) return false;
       done += static_cast<std::size_t>(n);
     }
-    offset += bytes.size();
+    return true;
+  };
+  // The body streams out in pieces of about 1 MB after the header's place (the state may be
+  // hundreds of MB: it is never held whole), its CRC computed on the way; the header, which
+  // needs the body's size and CRC, is written last.
+  std::uint64_t body_bytes = 0;
+  std::uint32_t body_crc = 0;
+  std::string piece;
+  ByteWriter w(
+      piece,
+      [&](std::string_view bytes) {
+        body_crc = crc32c_extend(body_crc, bytes.data(), bytes.size());
+        const bool ok = write_at(bytes, kStateSnapshotHeaderSize + body_bytes);
+        body_bytes += bytes.size();
+        return ok;
+      },
+      1u << 20);
+  w.u64(report.policy ? report.policy->first : 0);
+  w.str(report.policy ? std::string_view(report.policy->second) : std::string_view{});
+  core.save_state(w);
+  if (!w.finish()) return fail_with("write " + tmp_path + ": " + errno_text());
+  StateSnapshotHeader header;
+  header.last_sequence = job.last_sequence;
+  header.last_at = core.now();
+  header.body_bytes = body_bytes;
+  header.body_crc = body_crc;
+  if (!write_at(state_snapshot_header(header), 0)) {
+    return fail_with("write " + tmp_path + ": " + errno_text());
   }
+  const std::uint64_t offset = kStateSnapshotHeaderSize + body_bytes;
   if (::fdatasync(fd) != 0) return fail_with("fdatasync " + tmp_path + ": " + errno_text());
   ::close(fd);
   if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {

@@ -69,6 +69,44 @@ TEST_CASE("both kinds of strings round-trip") {
   CHECK(r.done());
 }
 
+TEST_CASE("a writer with a sink hands its bytes over in pieces, at checkpoints and at the end") {
+  std::string piece;
+  std::string received;
+  std::size_t spills = 0;
+  ByteWriter w(
+      piece,
+      [&](std::string_view bytes) {
+        received.append(bytes);
+        ++spills;
+        return true;
+      },
+      16);
+  for (int k = 0; k < 10; ++k) {
+    w.u64(static_cast<std::uint64_t>(k));
+    w.checkpoint();  // every second value crosses the 16-byte threshold
+  }
+  w.text("tail");
+  CHECK(spills == 5);
+  CHECK(piece.size() == 5);  // the tail is not handed over before finish()
+  CHECK(w.finish());
+  CHECK(spills == 6);
+  CHECK(piece.empty());
+  std::string whole;
+  ByteWriter plain(whole);
+  for (int k = 0; k < 10; ++k) plain.u64(static_cast<std::uint64_t>(k));
+  plain.text("tail");
+  CHECK(plain.finish());  // no sink: nothing to hand over
+  CHECK(received == whole);
+
+  std::string failing_piece;
+  ByteWriter failing(
+      failing_piece, [](std::string_view) { return false; }, 1);
+  failing.u8(1);
+  failing.checkpoint();
+  failing.u8(2);
+  CHECK_FALSE(failing.finish());
+}
+
 TEST_CASE("truncated or malformed input fails, and every later read gives zero") {
   std::string out;
   ByteWriter w(out);

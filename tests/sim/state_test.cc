@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "engine/common/byte_codec.h"
 #include "tests/sim/random_world.h"
 
 using namespace sb;
@@ -76,6 +77,21 @@ Twin run(std::uint64_t seed, std::uint64_t steps, std::uint64_t every, std::uint
     REQUIRE_MESSAGE(violations.empty(), violations.front());
     REQUIRE(b.check_no_missed_match().empty());
     REQUIRE_MESSAGE(saved(b) == bytes, "saving the loaded state gives other bytes");
+    {
+      // Streamed in small pieces (as the snapshot writer does), the same bytes.
+      std::string piece;
+      std::string streamed;
+      ByteWriter w(
+          piece,
+          [&streamed](std::string_view s) {
+            streamed.append(s);
+            return true;
+          },
+          4096);
+      a.save_state(w);
+      REQUIRE(w.finish());
+      REQUIRE(streamed == bytes);
+    }
     ++twin.checkpoints;
 
     std::vector<Event> events_b;
