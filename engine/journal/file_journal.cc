@@ -431,6 +431,15 @@ JournalStats FileJournal::stats() const {
   s.bytes = bytes_.load(std::memory_order_relaxed);
   s.failures = failures_.load(std::memory_order_relaxed);
   s.snapshots = snapshots_.load(std::memory_order_relaxed);
+  s.snapshot_failures = snapshot_failures_.load(std::memory_order_relaxed);
+  {
+    std::lock_guard lock(mutex_);
+    if (last_info_) {
+      s.last_snapshot_bytes = last_info_->bytes;
+      s.last_snapshot_seconds = last_info_->seconds;
+      s.last_snapshot_unix_s = last_info_->finished_unix_s;
+    }
+  }
   s.healthy = healthy();
   return s;
 }
@@ -500,6 +509,8 @@ void FileJournal::snapshot_loop() {
     const auto start = Clock::now();
     Status s = write_snapshot(job, info);
     info.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    info.finished_unix_s =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::optional<std::string> old;
     {
       std::lock_guard lock(mutex_);
@@ -528,8 +539,9 @@ void FileJournal::snapshot_loop() {
                       std::to_string(info.replayed) + " commands replayed, " +
                       std::to_string(static_cast<int>(info.seconds * 1000)) + " ms");
       }
-    } else if (options_.warn) {
-      options_.warn("snapshot failed: " + s.message());
+    } else {
+      snapshot_failures_.fetch_add(1, std::memory_order_relaxed);
+      if (options_.warn) options_.warn("snapshot failed: " + s.message());
     }
     {
       std::lock_guard lock(mutex_);

@@ -104,6 +104,7 @@ class FileJournal final : public Journal {
     std::size_t agents = 0;
     std::size_t live_interactions = 0;
     double seconds = 0;
+    double finished_unix_s = 0;
   };
   std::optional<SnapshotInfo> last_snapshot() const;
 
@@ -160,6 +161,7 @@ class FileJournal final : public Journal {
   std::atomic<std::uint64_t> bytes_{0};
   std::atomic<std::uint64_t> failures_{0};
   std::atomic<std::uint64_t> snapshots_{0};
+  std::atomic<std::uint64_t> snapshot_failures_{0};
   FsyncHistogram fsync_;
 
   // Shared with the snapshot thread.

@@ -67,6 +67,12 @@ struct JournalStats {
   std::uint64_t bytes = 0;
   std::uint64_t failures = 0;  // failed appends or syncs
   std::uint64_t snapshots = 0;
+  std::uint64_t snapshot_failures = 0;  // snapshots that could not be written (retried later)
+  // The last snapshot written: its size, how long it took, when it was done (Unix seconds; 0
+  // while there is none since start).
+  std::uint64_t last_snapshot_bytes = 0;
+  double last_snapshot_seconds = 0;
+  double last_snapshot_unix_s = 0;
   bool healthy = true;
 };
 

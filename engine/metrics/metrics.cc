@@ -55,6 +55,13 @@ Metrics::Metrics(std::vector<std::string_view> routes)
                             .Help("Snapshots written")
                             .Register(*registry_)
                             .Add({});
+  snapshot_failures_.counter = &prometheus::BuildCounter()
+                                    .Name("switchboard_journal_snapshot_failures_total")
+                                    .Help(
+                                        "Snapshots that could not be written (the segments they "
+                                        "would cover stay, and the next snapshot tries again)")
+                                    .Register(*registry_)
+                                    .Add({});
   auto& reloads =
       prometheus::BuildCounter()
           .Name("switchboard_policy_reloads_total")
@@ -70,6 +77,13 @@ Metrics::Metrics(std::vector<std::string_view> routes)
   journal_healthy_ = gauge("switchboard_journal_writable",
                            "1 while the journal takes commands, 0 while they are refused");
   stream_sessions_ = gauge("switchboard_stream_sessions", "Open WebSocket stream sessions");
+  last_snapshot_bytes_ =
+      gauge("switchboard_journal_last_snapshot_bytes", "Size of the last snapshot written");
+  last_snapshot_seconds_ = gauge("switchboard_journal_last_snapshot_duration_seconds",
+                                 "Time the last snapshot took, on the snapshot thread");
+  last_snapshot_time_ =
+      gauge("switchboard_journal_last_snapshot_timestamp_seconds",
+            "When the last snapshot was written (Unix time; 0: none since start)");
   slow_consumers_.counter =
       &prometheus::BuildCounter()
            .Name("switchboard_stream_slow_consumers_total")
@@ -91,6 +105,10 @@ std::string Metrics::render(const EngineFigures& figures) {
   refused_journal_.update(runtime.refused_journal);
   journal_failures_.update(runtime.journal.failures);
   snapshots_.update(runtime.journal.snapshots);
+  snapshot_failures_.update(runtime.journal.snapshot_failures);
+  last_snapshot_bytes_->Set(static_cast<double>(runtime.journal.last_snapshot_bytes));
+  last_snapshot_seconds_->Set(runtime.journal.last_snapshot_seconds);
+  last_snapshot_time_->Set(runtime.journal.last_snapshot_unix_s);
   journal_healthy_->Set(runtime.journal.healthy ? 1 : 0);
   // The histogram is fed what grew since the last scrape.
   std::vector<double> increments(fsync_seen_.size());

@@ -61,11 +61,14 @@ class Metrics {
   std::shared_ptr<prometheus::Registry> registry_;
   Total queries_, batches_, events_, refused_;
   Total reloads_accepted_, reloads_refused_;
-  Total refused_journal_, journal_failures_, snapshots_;
+  Total refused_journal_, journal_failures_, snapshots_, snapshot_failures_;
   prometheus::Histogram* fsync_ = nullptr;
   std::array<std::uint64_t, journal::kFsyncBuckets.size() + 1> fsync_seen_{};
   double fsync_sum_seen_ = 0;
   prometheus::Gauge* journal_healthy_ = nullptr;
+  prometheus::Gauge* last_snapshot_bytes_ = nullptr;
+  prometheus::Gauge* last_snapshot_seconds_ = nullptr;
+  prometheus::Gauge* last_snapshot_time_ = nullptr;
   prometheus::Gauge* inbound_ = nullptr;
   prometheus::Gauge* connections_ = nullptr;
   prometheus::Gauge* stream_sessions_ = nullptr;

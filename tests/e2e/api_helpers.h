@@ -20,6 +20,13 @@ namespace sb::e2e {
 namespace json = boost::json;
 
 // The body as a JSON object; a failed check (and an empty object) when it is not one.
+// The value of one sample line of the Prometheus text ("name{labels} value"), or -1.
+inline double sample(const std::string& text, const std::string& series) {
+  const std::size_t at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + series.size() + 2));
+}
+
 inline json::object parse_object(std::string_view text) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);

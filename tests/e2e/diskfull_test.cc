@@ -40,13 +40,6 @@ std::string create_body(const std::string& id) {
          R"(","attributes":{"intent":"billing"}})";
 }
 
-// The value of one sample line of the Prometheus text ("name{labels} value"), or -1.
-double sample(const std::string& text, const std::string& series) {
-  const std::size_t at = text.find("\n" + series + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + series.size() + 2));
-}
-
 // The segment being written: the newest journal-*.log (named by first sequence, zero-padded).
 std::filesystem::path current_segment(const std::string& data_dir) {
   std::filesystem::path newest;

@@ -104,6 +104,73 @@ TEST_CASE("a restart recovers the state; replay gives the live hash") {
   std::filesystem::remove_all(root, ignored);
 }
 
+TEST_CASE("snapshots: taken while serving, on /metrics, and a restart loads the state") {
+  const std::string root = data_spec_dir();
+  const std::string data = root + "/data";
+  std::string queued_at;
+  std::string offer_id;
+  std::string live_hash;
+  auto spec = [&data] {
+    ServerSpec s =
+        e2e_spec("journal: {snapshot_every_commands: 2}\nmetrics: {report_interval: 50ms}\n");
+    s.data_dir = data;
+    return s;
+  };
+  {
+    ServerProcess server(spec());
+    client::HttpClient http(server.endpoint());
+    REQUIRE(
+        http.request("PUT", "/v1/agents/ana", R"({"skills":{"billing":9},"channels":{"chat":1}})")
+            .status == 200);
+    REQUIRE(post(http, "/v1/agents/ana/state", R"({"state":"available"})").status == 200);
+    for (const char* id : {"s1", "s2"}) {
+      REQUIRE(post(http, "/v1/interactions",
+                   std::string(R"({"id":")") + id +
+                       R"(","channel":"chat","customer_id":"x","attributes":{"intent":"billing"}})")
+                  .status == 202);
+    }
+    offer_id = string_at(parse_object(http.request("GET", "/v1/interactions/s1").body), "offer_id");
+    queued_at =
+        string_at(parse_object(http.request("GET", "/v1/interactions/s2").body), "queued_at");
+    // A snapshot is taken in the background, after every second command: /metrics shows it.
+    std::string metrics;
+    CHECK(eventually([&] {
+      metrics = http.request("GET", "/metrics").body;
+      return sample(metrics, "switchboard_journal_snapshots_total") >= 1 &&
+             sample(metrics, "switchboard_journal_last_snapshot_bytes") > 0;
+    }));
+    CHECK(sample(metrics, "switchboard_journal_snapshot_failures_total") == 0);
+    CHECK(sample(metrics, "switchboard_journal_last_snapshot_timestamp_seconds") > 1.7e9);
+    CHECK(sample(metrics, "switchboard_journal_last_snapshot_duration_seconds") >= 0);
+    REQUIRE(server.stop(SIGTERM) == 0);
+    live_hash = hash_in_log(server.log());
+  }
+  std::size_t snapshots = 0;
+  for (const auto& e : std::filesystem::directory_iterator(data)) {
+    if (e.path().extension() == ".snap") ++snapshots;
+  }
+  CHECK(snapshots == 1);  // each new one replaces the one before
+
+  RunResult replay = run_switchboard({"replay", "--data-dir", data, "--json"});
+  REQUIRE_MESSAGE(replay.status == 0, replay.err);
+  auto summary = parse_object(replay.out);
+  CHECK(string_at(summary, "snapshot_kind") == "state");
+  CHECK(string_at(summary, "state_hash") == live_hash);
+  CHECK(number_at(summary, "marks_mismatched") == 0);
+
+  {
+    ServerProcess server(spec());
+    CHECK(server.log().find("from the state in") != std::string::npos);
+    client::HttpClient http(server.endpoint());
+    auto s2 = parse_object(http.request("GET", "/v1/interactions/s2").body);
+    CHECK(string_at(s2, "state") == "queued");
+    CHECK(string_at(s2, "queued_at") == queued_at);
+    CHECK(post(http, "/v1/offers/" + offer_id + "/accept").status == 200);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(root, ignored);
+}
+
 TEST_CASE("damage in the middle of the journal stops the start; --truncate-corrupt cuts it") {
   const std::string root = data_spec_dir();
   const std::string data = root + "/data";

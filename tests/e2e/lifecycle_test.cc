@@ -325,13 +325,6 @@ TEST_CASE("a stream client that sends far ahead of reading is answered in order"
 namespace sb::e2e {
 namespace {
 
-// The value of one sample line of the Prometheus text ("name{labels} value"), or -1.
-double sample(const std::string& text, const std::string& series) {
-  const std::size_t at = text.find("\n" + series + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + series.size() + 2));
-}
-
 TEST_CASE("GET /metrics is Prometheus text with the core's and the runtime's numbers") {
   ServerProcess server(e2e_spec("metrics: {report_interval: 50ms}\n"));
   Api api(server);

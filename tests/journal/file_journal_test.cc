@@ -443,6 +443,11 @@ TEST_CASE("snapshots save the routing state atomically and replace the segments 
   CHECK(info->replayed == w.last_sequence());
   CHECK(info->agents == w.live().counts().agents);
   CHECK(info->live_interactions == w.live().counts().live_interactions);
+  CHECK(j->stats().snapshots == 1);
+  CHECK(j->stats().snapshot_failures == 0);
+  CHECK(j->stats().last_snapshot_bytes == info->bytes);
+  CHECK(j->stats().last_snapshot_bytes == file_size(dir.files(".snap").front()));
+  CHECK(j->stats().last_snapshot_unix_s > 1.7e9);
   CHECK(dir.files(".snap").size() == 1);
   CHECK(dir.files(".tmp").empty());
   // The new, empty segment, and the covered ones if kept.
@@ -565,6 +570,41 @@ TEST_CASE("recovery with stop_after does not open the segments after it") {
     auto r = recover(core, ro, test::compiler());
     CHECK_FALSE(r.ok());
   }
+}
+
+// A snapshot that cannot be made (here: the journal's policy no longer compiles) is counted,
+// keeps the segments, and the next one tries again.
+TEST_CASE("a failed snapshot is counted, keeps its segments and is retried") {
+  TempDir dir;
+  Workload w(47);
+  auto o = test::options_for(dir);
+  bool refuse = true;
+  const PolicyCompiler compile = test::compiler();
+  o.compile = [&refuse, compile](const std::string& source,
+                                 std::uint64_t version) -> Result<std::shared_ptr<const Policy>> {
+    if (refuse) return make_error(ErrorCode::InvalidField, "policy", "refused for the test");
+    return compile(source, version);
+  };
+  auto j = test::open_journal(o);
+  run(w, *j, 10);
+  REQUIRE(j->snapshot_now());
+  j->wait_for_snapshots();
+  CHECK(j->stats().snapshot_failures == 1);
+  CHECK(j->stats().snapshots == 0);
+  CHECK(j->stats().last_snapshot_unix_s == 0);
+  CHECK(dir.files(".snap").empty());
+  CHECK(dir.files(".tmp").empty());
+  refuse = false;
+  run(w, *j, 5, 2);
+  REQUIRE(j->snapshot_now());
+  j->wait_for_snapshots();
+  CHECK(j->stats().snapshots == 1);
+  CHECK(j->stats().snapshot_failures == 1);
+  j.reset();
+  core::Core replayed;
+  const RecoveryReport report = test::recover_ok(replayed, dir.path());
+  CHECK(report.from_state);
+  CHECK(replayed.state_hash() == w.live().state_hash());
 }
 
 // Data directories written before state snapshots hold a compacted journal as their snapshot
