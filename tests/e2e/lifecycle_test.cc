@@ -18,6 +18,7 @@
 
 #include "engine/client/http_client.h"
 #include "engine/client/stream_client.h"
+#include "tests/e2e/api_helpers.h"
 #include "tests/e2e/server_process.h"
 
 namespace sb::e2e {
