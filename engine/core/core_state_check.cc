@@ -58,22 +58,15 @@ std::optional<std::string> Core::rebuild_indexes() {
         !stamped(it.ended_at) || it.wait_seq > next_wait_seq_ || it.offer >= next_offer_)
       return "interaction '" + it.id + "' has times or numbers out of the core's range";
     if (is_terminal(it.state)) continue;
-    const bool holds_slot = it.state == InteractionState::Offered ||
-                            it.state == InteractionState::Assigned ||
-                            it.state == InteractionState::WrapUp;
-    if (it.queue == kNone || (holds_slot && it.agent == kNone) ||
-        (it.state == InteractionState::Offered && (it.offer == 0 || !offers_.contains(it.offer))))
+    // (Agents, offers and slots are check_invariants()'s, which load_state runs next.)
+    if (it.queue == kNone)
       return "interaction '" + it.id + "' is " + std::string(to_string(it.state)) +
-             " without its queue, agent or offer";
+             " without a queue";
     if (it.held_for != kNone) {
       const std::vector<InteractionIndex>& held = agents_[it.held_for].held;
       if (std::find(held.begin(), held.end(), i) == held.end())
         return "interaction '" + it.id + "' is held for an agent who does not hold it";
     }
-  }
-  for (const auto& [offer, i] : offers_) {
-    if (interactions_[i].offer != offer || interactions_[i].state != InteractionState::Offered)
-      return "offer " + std::to_string(offer) + " points to an interaction not offered by it";
   }
   if (!policy_) {
     for (const Interaction& it : interactions_) {

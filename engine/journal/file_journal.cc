@@ -591,12 +591,14 @@ Status FileJournal::write_snapshot(const Job& job, SnapshotInfo& info) {
   // needs the body's size and CRC, is written last.
   std::uint64_t body_bytes = 0;
   std::uint32_t body_crc = 0;
+  std::string write_error;  // the first failed write's reason
   std::string piece;
   ByteWriter w(
       piece,
       [&](std::string_view bytes) {
         body_crc = crc32c_extend(body_crc, bytes.data(), bytes.size());
         const bool ok = write_at(bytes, kStateSnapshotHeaderSize + body_bytes);
+        if (!ok && write_error.empty()) write_error = errno_text();
         body_bytes += bytes.size();
         return ok;
       },
@@ -604,7 +606,7 @@ Status FileJournal::write_snapshot(const Job& job, SnapshotInfo& info) {
   w.u64(report.policy ? report.policy->first : 0);
   w.str(report.policy ? std::string_view(report.policy->second) : std::string_view{});
   core.save_state(w);
-  if (!w.finish()) return fail_with("write " + tmp_path + ": " + errno_text());
+  if (!w.finish()) return fail_with("write " + tmp_path + ": " + write_error);
   StateSnapshotHeader header;
   header.last_sequence = job.last_sequence;
   header.last_at = core.now();
