@@ -1,8 +1,12 @@
 #include "bench/loadgen/ws_conn.h"
 
+#include <boost/asio/detail/socket_option.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket.hpp>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "bench/loadgen/text.h"
 
@@ -45,7 +49,7 @@ void WsConn::on_handshake(const boost::system::error_code& ec) {
   ws_.text(true);
   open_ = true;
   do_read();
-  if (!queue_.empty()) do_write();
+  if (!queue_.empty()) start_writing();
   if (callbacks_.on_open) callbacks_.on_open();
 }
 
@@ -66,17 +70,38 @@ void WsConn::send(std::string message) {
   net::post(strand_, [self = shared_from_this(), m = std::move(message)]() mutable {
     if (self->failed_) return;
     self->queue_.push_back(std::move(m));
-    if (self->open_ && self->queue_.size() == 1) self->do_write();
+    if (self->open_ && self->queue_.size() == 1) self->start_writing();
+  });
+}
+
+// As a platform pushing at full rate would: the messages queued while one handler runs (the
+// answers read in a burst each send a new create) leave together, corked, in a few packets
+// instead of one per message.
+void WsConn::start_writing() {
+  net::post(strand_, [self = shared_from_this()] {
+    if (!self->writing_ && !self->failed_ && !self->queue_.empty()) self->do_write();
   });
 }
 
 void WsConn::do_write() {
+  if (queue_.size() > 1) cork(true);
+  writing_ = true;
   ws_.async_write(net::buffer(queue_.front()),
                   [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                    self->writing_ = false;
                     if (ec) return self->fail(ec, "write");
                     self->queue_.pop_front();
-                    if (!self->queue_.empty()) self->do_write();
+                    if (!self->queue_.empty()) return self->do_write();
+                    self->cork(false);
                   });
+}
+
+void WsConn::cork(bool on) {
+  if (corked_ == on) return;
+  corked_ = on;
+  using Cork = net::detail::socket_option::boolean<IPPROTO_TCP, TCP_CORK>;
+  boost::system::error_code ignored;  // a failure only costs packets
+  beast::get_lowest_layer(ws_).socket().set_option(Cork(on), ignored);
 }
 
 void WsConn::close() {

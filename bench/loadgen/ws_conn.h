@@ -37,7 +37,9 @@ class WsConn : public std::enable_shared_from_this<WsConn> {
   void on_handshake(const boost::system::error_code& ec);
   void do_read();
   void on_read(const boost::system::error_code& ec);
+  void start_writing();
   void do_write();
+  void cork(bool on);
   void fail(const boost::system::error_code& ec, const char* what);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -48,6 +50,8 @@ class WsConn : public std::enable_shared_from_this<WsConn> {
   std::deque<std::string> queue_;
   bool open_ = false;
   bool failed_ = false;
+  bool writing_ = false;
+  bool corked_ = false;
 };
 
 }  // namespace sb::loadgen

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/asio/detail/socket_option.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -69,7 +70,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
       return close(boost::beast::websocket::close_code::policy_error, "slow consumer");
     }
     queue_.push_back(event);
-    if (queue_.size() == 1) do_write();
+    if (queue_.size() == 1) start_writing();
   }
 
   void close_gracefully() override {
@@ -118,7 +119,16 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
   void send(std::shared_ptr<const std::string> message) {
     if (closing_) return;
     queue_.push_back(std::move(message));
-    if (queue_.size() == 1) do_write();
+    if (queue_.size() == 1) start_writing();
+  }
+
+  // Replies and events arrive in bursts (one drain of the core's outbox delivers a whole batch):
+  // the first write waits until the handler that delivers the burst has returned, so that the
+  // burst is queued by then and leaves corked, in one or two packets instead of one per message.
+  void start_writing() {
+    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+      if (!self->writing_ && !self->closing_ && !self->queue_.empty()) self->do_write();
+    });
   }
 
   void do_write() {
