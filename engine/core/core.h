@@ -171,7 +171,13 @@ class Core {
   // Re-files the agent's pool memberships after its load, presence or idle clock changed.
   void relink(AgentIndex a, bool touched = false);
   void touch(AgentIndex a);
-  std::uint32_t free_slots(const Agent& agent, std::uint32_t channel) const;
+  // Inline: the pool search and relink call it for every candidate and membership.
+  std::uint32_t free_slots(const Agent& agent, std::uint32_t channel) const {
+    if (agent.presence != Presence::Available) return 0;
+    if (agent.busy_channels & policy_->channels[channel].blocked_by) return 0;
+    const ChannelSlots& s = agent.slots[channel];
+    return s.capacity > s.load ? s.capacity - s.load : 0;
+  }
   bool has_free_slot(const Agent& agent) const;
   void reserve_slot(AgentIndex a, std::uint32_t channel);
   void release_slot(AgentIndex a, std::uint32_t channel);
@@ -242,6 +248,10 @@ class Core {
                   const Customer* customer) const;
   // The class an agent belongs to in the pool of (queue, channel), computed from scratch.
   ClassKey class_key(const Agent& agent, std::size_t queue_index, std::uint32_t channel) const;
+  // Its two parts: what depends on the queue only (the agent-only step rules, skills), and the
+  // channel's capacity and free slots. Rules know no channel, so they are evaluated once.
+  ClassKey family_key(const Agent& agent, std::size_t queue_index) const;
+  ClassKey with_channel(ClassKey key, const Agent& agent, std::uint32_t channel) const;
   void offer(InteractionIndex i, AgentIndex a, const Decision& decision,
              std::vector<Event>& events);
   void forget_decision(Interaction& it);
@@ -273,6 +283,13 @@ class Core {
   void observe_sentiment(const Interaction& it, double before, std::vector<Event>& events);
   void close_journeys();
   Duration repeat_window() const;
+
+  // The symbol of the "intent" attribute, interned on first use as it always was (so that the
+  // symbol table, and saved states, are what they were), then kept: creates read it.
+  Symbol intent_symbol() {
+    if (intent_ == kNoSymbol) intent_ = symbols_.intern("intent");
+    return intent_;
+  }
 
   // core_views.cc
   const std::string& agent_id(AgentIndex a) const { return symbols_.name(agents_[a].id_sym); }
@@ -315,6 +332,7 @@ class Core {
   CoreStats stats_;
   Stopwatch stopwatch_ = nullptr;
   Symbol resolved_ = kNoSymbol;  // the outcome that resolves a journey
+  Symbol intent_ = kNoSymbol;    // see intent_symbol()
   // stats(): agents eligible per queue, as last recounted.
   mutable std::vector<std::uint32_t> eligible_cache_;
 };

@@ -1,6 +1,7 @@
 // Agents: registration, presence, channel slots, and their place in the routing pools.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "engine/common/assert.h"
@@ -243,13 +244,6 @@ Presence Core::effective_presence(const Agent& agent) const {
   return agent.presence;
 }
 
-std::uint32_t Core::free_slots(const Agent& agent, std::uint32_t channel) const {
-  if (agent.presence != Presence::Available) return 0;
-  if (agent.busy_channels & policy_->channels[channel].blocked_by) return 0;
-  const ChannelSlots& s = agent.slots[channel];
-  return s.capacity > s.load ? s.capacity - s.load : 0;
-}
-
 bool Core::has_free_slot(const Agent& agent) const {
   for (std::uint32_t ch = 0; ch < agent.slots.size(); ++ch) {
     if (free_slots(agent, ch) > 0) return true;
@@ -291,11 +285,13 @@ void Core::rebuild_nodes(AgentIndex a) {
   for (std::size_t g = 0; g < policy.pool_groups.size(); ++g) {
     const std::size_t q = policy.pool_groups[g].front();  // every queue of a group is alike here
     const LinkedQueue& queue = policy.queues[q];
+    std::optional<ClassKey> family;  // the channel-free part, evaluated once per queue
     for (std::size_t ch = 0; ch < policy.channels.size(); ++ch) {
       if (!(queue.channel_mask & (1ull << ch)) || agents_[a].slots[ch].capacity == 0) continue;
-      const ClassKey key = class_key(agents_[a], q, static_cast<std::uint32_t>(ch));
-      if (key.step_mask == 0) break;  // no step of this queue takes this agent, on any channel
-      memberships.emplace_back(pools_.pool_id(g, ch), key);
+      if (!family) family = family_key(agents_[a], q);
+      if (family->step_mask == 0) break;  // no step of this queue takes this agent, on any channel
+      memberships.emplace_back(pools_.pool_id(g, ch),
+                               with_channel(*family, agents_[a], static_cast<std::uint32_t>(ch)));
     }
   }
   const auto count = static_cast<std::uint32_t>(memberships.size());
@@ -336,6 +332,10 @@ void Core::relink(AgentIndex a, bool touched) {
 }
 
 ClassKey Core::class_key(const Agent& agent, std::size_t queue_index, std::uint32_t channel) const {
+  return with_channel(family_key(agent, queue_index), agent, channel);
+}
+
+ClassKey Core::family_key(const Agent& agent, std::size_t queue_index) const {
   const LinkedPolicy& policy = *policy_;
   const LinkedQueue& queue = policy.queues[queue_index];
   EvalContext ctx;
@@ -349,6 +349,10 @@ ClassKey Core::class_key(const Agent& agent, std::size_t queue_index, std::uint3
   for (Symbol s : queue.skills) sum += agent.skill_level(s);
   key.skill_sum = static_cast<std::uint16_t>(sum);
   key.deescalation = agent.skill_level(policy.deescalation_skill);
+  return key;
+}
+
+ClassKey Core::with_channel(ClassKey key, const Agent& agent, std::uint32_t channel) const {
   key.capacity = static_cast<std::uint8_t>(agent.slots[channel].capacity);
   key.free = static_cast<std::uint8_t>(free_slots(agent, channel));
   return key;

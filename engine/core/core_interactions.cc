@@ -147,13 +147,13 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
   interaction_index_.insert(it.id, i);
   ++live_;
   if (!it.customer_id.empty()) {
-    it.customer = journeys_.touch(it.customer_id, now_);
+    it.customer = journeys_.touch(it.customer_id, now_, it.customer);
     Contact contact;
     contact.interaction_id = it.id;
     contact.channel = it.channel;
     contact.created_at = now_;
     contact.sentiment = static_cast<float>(it.sentiment);
-    if (const AttrValue* intent = find_attr(it.attributes, symbols_.intern("intent"));
+    if (const AttrValue* intent = find_attr(it.attributes, intent_symbol());
         intent && intent->kind == AttrValue::Kind::String) {
       contact.intent = intent->sym;
     }
@@ -233,7 +233,7 @@ Result<Reply> Core::update_interaction(const UpdateInteraction& c, std::vector<E
   }
   if (Contact* contact = contact_of(it)) {
     contact->sentiment = static_cast<float>(it.sentiment);
-    if (const AttrValue* intent = find_attr(it.attributes, symbols_.intern("intent"));
+    if (const AttrValue* intent = find_attr(it.attributes, intent_symbol());
         intent && intent->kind == AttrValue::Kind::String) {
       contact->intent = intent->sym;
     }

@@ -21,18 +21,11 @@ std::uint32_t JourneyStore::find(std::string_view customer_id) const {
   return index_.find(customer_id);
 }
 
-const Customer* JourneyStore::get(std::uint32_t slot, std::string_view customer_id) const {
-  if (slot >= slots_.size() || !slots_[slot].live || slots_[slot].id != customer_id) return nullptr;
-  return &slots_[slot];
-}
-
-Customer* JourneyStore::get(std::uint32_t slot, std::string_view customer_id) {
-  if (slot >= slots_.size() || !slots_[slot].live || slots_[slot].id != customer_id) return nullptr;
-  return &slots_[slot];
-}
-
-std::uint32_t JourneyStore::touch(std::string_view customer_id, Timestamp now) {
-  if (const std::uint32_t found = index_.find(customer_id); found != kNil) {
+std::uint32_t JourneyStore::touch(std::string_view customer_id, Timestamp now,
+                                  std::uint32_t found) {
+  if (found == kNil) found = index_.find(customer_id);
+  if (found != kNil) {
+    SB_CHECK(found < slots_.size() && slots_[found].live && slots_[found].id == customer_id);
     Customer& c = slots_[found];
     c.last_seen = now;
     lru_unlink(found);
@@ -66,16 +59,6 @@ std::uint64_t JourneyStore::add_contact(std::uint32_t slot, Contact contact, Tim
   contact.seq = next_seq_++;
   c.contacts.push_back(std::move(contact));
   return c.contacts.back().seq;
-}
-
-Contact* JourneyStore::find_contact(std::uint32_t slot, std::string_view customer_id,
-                                    std::uint64_t seq) {
-  Customer* c = get(slot, customer_id);
-  if (c == nullptr) return nullptr;
-  for (Contact& contact : c->contacts) {
-    if (contact.seq == seq) return &contact;
-  }
-  return nullptr;
 }
 
 void JourneyStore::prune(Customer& c, Timestamp now) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/common/flat_id_index.h"
@@ -51,6 +52,7 @@ struct Customer {
 
 class JourneyStore {
  public:
+  static constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
   JourneyStore() = default;
   // The index reads ids through a pointer to slots_: a copy would read the original's.
   JourneyStore(const JourneyStore&) = delete;
@@ -58,17 +60,33 @@ class JourneyStore {
 
   void configure(std::uint32_t max_contacts, Duration lookback, std::uint32_t max_customers);
 
-  // The slot of `customer_id`, created if needed, marked most recently seen.
-  std::uint32_t touch(std::string_view customer_id, Timestamp now);
+  // The slot of `customer_id`, created if needed, marked most recently seen. `found`: its slot
+  // if the caller has just looked it up with find() (a live customer), sparing a second probe.
+  std::uint32_t touch(std::string_view customer_id, Timestamp now, std::uint32_t found = kNoSlot);
   // The slot of `customer_id`, or kNone; does not change recency.
   std::uint32_t find(std::string_view customer_id) const;
   // The customer in `slot` if it still holds `customer_id` (slots are reused after eviction).
-  const Customer* get(std::uint32_t slot, std::string_view customer_id) const;
-  Customer* get(std::uint32_t slot, std::string_view customer_id);
+  // Inline, as find_contact: routing and every measurement of an interaction go through them.
+  const Customer* get(std::uint32_t slot, std::string_view customer_id) const {
+    if (slot >= slots_.size() || !slots_[slot].live || slots_[slot].id != customer_id)
+      return nullptr;
+    return &slots_[slot];
+  }
+  Customer* get(std::uint32_t slot, std::string_view customer_id) {
+    return const_cast<Customer*>(std::as_const(*this).get(slot, customer_id));
+  }
 
   // Appends a contact (dropping the oldest past the cap or the window); returns its seq.
   std::uint64_t add_contact(std::uint32_t slot, Contact contact, Timestamp now);
-  Contact* find_contact(std::uint32_t slot, std::string_view customer_id, std::uint64_t seq);
+  Contact* find_contact(std::uint32_t slot, std::string_view customer_id, std::uint64_t seq) {
+    Customer* c = get(slot, customer_id);
+    if (c == nullptr) return nullptr;
+    // Newest first: the contacts looked up are those of live interactions, the latest ones.
+    for (auto k = c->contacts.rbegin(); k != c->contacts.rend(); ++k) {
+      if (k->seq == seq) return &*k;
+    }
+    return nullptr;
+  }
   // The live customer in `slot` (whoever it is now), or nullptr.
   const Customer* in_slot(std::uint32_t slot) const {
     return slot < slots_.size() && slots_[slot].live ? &slots_[slot] : nullptr;
