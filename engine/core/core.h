@@ -8,6 +8,7 @@
 // simulator) owns a Core and calls everything on it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -239,6 +240,21 @@ class Core {
   EvalContext decision_context(const Interaction& it) const;
   bool eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,
                 std::uint32_t step, EvalContext& ctx) const;
+  // The languages a step asks of agents for one interaction, resolved once per decision: the
+  // same for every candidate, so a candidate costs a mask test, not a lookup per key.
+  struct LanguageNeeds {
+    static constexpr std::size_t kMax = 4;
+    bool unmet = false;       // the interaction lacks a language the step asks for
+    bool too_many = false;    // more than kMax keys: each candidate resolves them itself
+    std::uint64_t bits = 0;   // the needed languages that have a bit
+    std::uint32_t count = 0;  // needed languages, with and without a bit
+    std::array<Symbol, kMax> languages{};
+    std::array<std::uint64_t, kMax> language_bits{};  // 0: no bit, the agent's list decides
+  };
+  LanguageNeeds language_needs(const Interaction& it, const LinkedQueue& q,
+                               std::uint32_t step) const;
+  bool eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,
+                std::uint32_t step, EvalContext& ctx, const LanguageNeeds& needs) const;
   bool eligible_any_step(const Agent& agent, AgentIndex a, const Interaction& it,
                          const LinkedQueue& q) const;
   // `cls`: the class the agent was found in, whose key holds its static features.

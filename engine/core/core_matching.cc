@@ -111,16 +111,60 @@ bool Core::protected_from(const Agent& agent, AgentIndex a, const Interaction& i
 
 bool Core::eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,
                     std::uint32_t step, EvalContext& ctx) const {
-  if (protected_from(agent, a, it)) return false;
-  for (Symbol key : q.steps[step].language_keys) {
+  return eligible(agent, a, it, q, step, ctx, language_needs(it, q, step));
+}
+
+Core::LanguageNeeds Core::language_needs(const Interaction& it, const LinkedQueue& q,
+                                         std::uint32_t step) const {
+  LanguageNeeds needs;
+  const std::vector<Symbol>& keys = q.steps[step].language_keys;
+  if (keys.size() > LanguageNeeds::kMax) {
+    needs.too_many = true;
+    return needs;
+  }
+  for (Symbol key : keys) {
     const AttrValue* language = find_attr(it.attributes, key);
-    if (language == nullptr || language->kind != AttrValue::Kind::String) return false;
+    if (language == nullptr || language->kind != AttrValue::Kind::String) {
+      needs.unmet = true;
+      return needs;
+    }
     const std::uint64_t bit = language_bit(language->sym);
-    if (bit != 0 && !(agent.language_mask & kLanguageOverflow)) {
-      if (!(agent.language_mask & bit)) return false;
-    } else if (std::find(agent.languages.begin(), agent.languages.end(), language->sym) ==
-               agent.languages.end()) {
-      return false;  // a language without a bit, or an agent with one: the list decides
+    needs.bits |= bit;
+    needs.languages[needs.count] = language->sym;
+    needs.language_bits[needs.count] = bit;
+    ++needs.count;
+  }
+  return needs;
+}
+
+bool Core::eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,
+                    std::uint32_t step, EvalContext& ctx, const LanguageNeeds& needs) const {
+  if (protected_from(agent, a, it)) return false;
+  if (needs.unmet) return false;
+  const auto speaks = [&agent](Symbol language) {
+    return std::find(agent.languages.begin(), agent.languages.end(), language) !=
+           agent.languages.end();
+  };
+  if (needs.too_many) {
+    for (Symbol key : q.steps[step].language_keys) {
+      const AttrValue* language = find_attr(it.attributes, key);
+      if (language == nullptr || language->kind != AttrValue::Kind::String) return false;
+      const std::uint64_t bit = language_bit(language->sym);
+      if (bit != 0 && !(agent.language_mask & kLanguageOverflow)) {
+        if (!(agent.language_mask & bit)) return false;
+      } else if (!speaks(language->sym)) {
+        return false;
+      }
+    }
+  } else if (agent.language_mask & kLanguageOverflow) {
+    // An agent with a language that has no bit: its list decides, for every language.
+    for (std::uint32_t k = 0; k < needs.count; ++k) {
+      if (!speaks(needs.languages[k])) return false;
+    }
+  } else {
+    if ((agent.language_mask & needs.bits) != needs.bits) return false;
+    for (std::uint32_t k = 0; k < needs.count; ++k) {
+      if (needs.language_bits[k] == 0 && !speaks(needs.languages[k])) return false;
     }
   }
   const LinkedExpr& rule = q.steps[step].per_interaction;
@@ -163,6 +207,7 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
 
   const std::uint32_t pool_id = pools_.pool_id(q.pool_group, channel);
   const Pool& pool = pools_.pool(pool_id);
+  const LanguageNeeds needs = language_needs(it, q, step);
   const ScoringWeights& w = q.weights;
   const double upset_level = upset(it.sentiment, q.sentiment.threshold);
   // Each class's ceiling: its static score, its sentiment fit and its head's idle time (the
@@ -205,7 +250,7 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
     const ClassKey& key = pool.classes[c].key;
     for (std::uint32_t n = pool.classes[c].head; n != kNone && found < 2; n = pools_.node(n).next) {
       const AgentIndex a = pools_.node(n).agent;
-      if (!eligible(agents_[a], a, it, q, step, ctx)) continue;
+      if (!eligible(agents_[a], a, it, q, step, ctx, needs)) continue;
       top.offer(score(a, it, q, customer, &key));
       ++found;
     }
@@ -230,7 +275,9 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
       const bool in_pool = low < agent.first_node + agent.node_count &&
                            pools_.node(low).pool == pool_id &&
                            (pools_.family_key(low).step_mask & (1u << step));
-      if (in_pool && eligible(agent, a, it, q, step, ctx)) top.offer(score(a, it, q, customer));
+      if (in_pool && eligible(agent, a, it, q, step, ctx, needs)) {
+        top.offer(score(a, it, q, customer));
+      }
     }
   }
   return top;

@@ -160,6 +160,40 @@ TEST_CASE("languages has: the same answer past the 63 languages the fast path nu
   h.check_invariants();
 }
 
+// A step may ask for several languages at once (one `has` per attribute); past the few that a
+// decision resolves up front, each candidate resolves them itself. Both ways must agree.
+TEST_CASE("languages has: several language attributes in one rule, few and many") {
+  for (const int keys : {2, 6}) {
+    CAPTURE(keys);
+    Policy p = basic_policy();
+    Expr rule;
+    for (int k = 0; k < keys; ++k) {
+      Expr has = expr::binary(ExprOp::Has, expr::ref(RefKind::AgentLanguages),
+                              expr::interaction_attribute("lang" + std::to_string(k)));
+      rule = k == 0 ? std::move(has) : expr::all_of(std::move(rule), std::move(has));
+    }
+    p.queues[1].steps[0].agents = std::move(rule);
+    Harness h(p);
+    std::vector<std::string> all;
+    Attributes wants;
+    for (int k = 0; k < keys; ++k) {
+      all.push_back("x" + std::to_string(k));
+      wants.emplace_back("lang" + std::to_string(k), all.back());
+    }
+    std::vector<std::string> missing_one(all.begin(), all.end() - 1);
+    h.add_agent({"almost", {}, missing_one});
+    h.create("first", "voice", "c1", wants);
+    CHECK(h.state_of("first") == InteractionState::Queued);  // "almost" lacks the last one
+    h.add_agent({"speaks-all", {}, all});
+    CHECK(h.agent_of("first") == "speaks-all");
+    Attributes lacking = wants;
+    lacking.pop_back();  // the interaction does not say its last language: nobody qualifies
+    h.create("second", "voice", "c2", lacking);
+    CHECK(h.state_of("second") == InteractionState::Queued);
+    h.check_invariants();
+  }
+}
+
 TEST_CASE("escalation steps widen eligibility as the wait grows") {
   Harness h;
   h.add_agent({"junior", {{"billing", 2}}});
