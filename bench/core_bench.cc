@@ -163,6 +163,12 @@ std::int64_t clock_read_ns() {
   return quantile(v, 0.5);
 }
 
+// One timed decision. Never inlined, like measure_throughput, so that
+// scripts/bench_instructions.sh can count the instructions of exactly these under callgrind.
+[[gnu::noinline]] Result<Explanation> indexed_decision(Core& core, const CreateInteraction& c) {
+  return core.preview(c, MatchStrategy::Indexed);
+}
+
 // Routing decisions for new interactions of the everyday mix, on the steady state (which preview
 // leaves untouched). The naive scan runs on the same state and must pick the same agent.
 void measure_decisions(Core& core, const Options& o, Report& r) {
@@ -176,7 +182,7 @@ void measure_decisions(Core& core, const Options& o, Report& r) {
   for (std::size_t s = 0; s < o.samples; ++s) {
     const CreateInteraction c = probe.interaction(rng, false);
     const auto t0 = Clock::now();
-    const Result<Explanation> why = core.preview(c, MatchStrategy::Indexed);
+    const Result<Explanation> why = indexed_decision(core, c);
     const auto t1 = Clock::now();
     ns.push_back(ns_between(t0, t1));
     if (why.ok() && !why->chosen.agent_id.empty()) ++found;
@@ -222,7 +228,7 @@ void measure_decisions(Core& core, const Options& o, Report& r) {
 // Applies the log on one thread as the runtime would, clearing the events after each command
 // (the runtime would hand them on). Every kSampleEvery-th command is timed on its own too; the
 // two extra clock reads that costs are inside the throughput figure (under 1%).
-void measure_throughput(Core& core, const CommandLog& log, Report& r) {
+[[gnu::noinline]] void measure_throughput(Core& core, const CommandLog& log, Report& r) {
   std::vector<Event> events;
   events.reserve(256);
   std::vector<std::int64_t> apply_ns, create_ns;
