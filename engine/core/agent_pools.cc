@@ -102,7 +102,9 @@ void AgentPools::insert_after(std::uint32_t node, std::uint32_t c, std::uint32_t
   } else {
     cls.tail = node;
   }
-  ++cls.count;
+  if (cls.count++ == 0 && c < Pool::kOccupiedBits) {
+    pools_[n.pool].occupied[c >> 6] |= std::uint64_t{1} << (c & 63);
+  }
 }
 
 void AgentPools::unlink(std::uint32_t node) {
@@ -120,7 +122,9 @@ void AgentPools::unlink(std::uint32_t node) {
   } else {
     cls.tail = n.prev;
   }
-  --cls.count;
+  if (--cls.count == 0 && n.cls < Pool::kOccupiedBits) {
+    pools_[n.pool].occupied[n.cls >> 6] &= ~(std::uint64_t{1} << (n.cls & 63));
+  }
   n.cls = n.prev = n.next = kNone;
 }
 

@@ -68,6 +68,15 @@ struct ScoredClass {
 
 struct Pool {
   std::vector<AgentClass> classes;
+  // A bit per class (the first kOccupiedBits) that has members. Most classes a search meets are
+  // empty at any moment; this lets it pass them without reading them, a cache miss each. It
+  // sits beside `classes` in the record the search reads anyway. Classes past it count as
+  // occupied, and the search reads their count.
+  static constexpr std::uint32_t kOccupiedBits = 256;
+  std::array<std::uint64_t, kOccupiedBits / 64> occupied{};
+  bool may_have_members(std::uint32_t c) const {
+    return c >= kOccupiedBits || ((occupied[c >> 6] >> (c & 63)) & 1) != 0;
+  }
   // Per escalation step, the classes whose step mask has that step, static_score descending:
   // a search for step k walks only its own classes (a pool has a few hundred in all).
   std::vector<std::vector<ScoredClass>> by_step;

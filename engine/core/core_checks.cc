@@ -254,7 +254,13 @@ std::vector<std::string> Core::check_invariants() const {
   }
   // Pool classes must be ordered longest idle first, and know their head's idle time.
   for (std::uint32_t p = 0; p < pools_.pool_count(); ++p) {
-    for (const AgentClass& cls : pools_.pool(p).classes) {
+    const Pool& pool = pools_.pool(p);
+    for (std::uint32_t c = 0; c < pool.classes.size(); ++c) {
+      const AgentClass& cls = pool.classes[c];
+      // The search passes a class whose occupied bit is clear without reading it.
+      if (c < Pool::kOccupiedBits && (cls.count > 0) != pool.may_have_members(c)) {
+        bad.push_back("a pool class's occupied bit disagrees with its count");
+      }
       std::uint32_t count = 0;
       if (cls.head != kNone &&
           agents_[pools_.node(cls.head).agent].idle_since != cls.head_idle_since) {

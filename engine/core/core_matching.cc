@@ -233,6 +233,7 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
           (scored.static_score + sentiment_bound) + idle_bound < heap.front().first)
         break;
       ++next_class;
+      if (!pool.may_have_members(scored.cls)) continue;
       const AgentClass& cls = pool.classes[scored.cls];
       if (cls.count == 0) continue;
       const double ceiling =
