@@ -25,7 +25,7 @@ std::uint32_t JourneyStore::touch(std::string_view customer_id, Timestamp now,
                                   std::uint32_t found) {
   if (found == kNil) found = index_.find(customer_id);
   if (found != kNil) {
-    SB_CHECK(found < slots_.size() && slots_[found].live && slots_[found].id == customer_id);
+    SB_ASSERT(found < slots_.size() && slots_[found].live && slots_[found].id == customer_id);
     Customer& c = slots_[found];
     c.last_seen = now;
     lru_unlink(found);

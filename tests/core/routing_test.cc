@@ -161,10 +161,15 @@ TEST_CASE("languages has: the same answer past the 63 languages the fast path nu
 }
 
 // A step may ask for several languages at once (one `has` per attribute); past the few that a
-// decision resolves up front, each candidate resolves them itself. Both ways must agree.
+// decision resolves up front, each candidate resolves them itself. Both ways must agree, for
+// languages with a bit and for languages past the registry of 63 (the agents' lists decide).
 TEST_CASE("languages has: several language attributes in one rule, few and many") {
-  for (const int keys : {2, 6}) {
+  for (const auto& run :
+       std::vector<std::pair<int, bool>>{{2, false}, {6, false}, {2, true}, {6, true}}) {
+    const int keys = run.first;
+    const bool past_registry = run.second;  // not a structured binding: CAPTURE is a lambda
     CAPTURE(keys);
+    CAPTURE(past_registry);
     Policy p = basic_policy();
     Expr rule;
     for (int k = 0; k < keys; ++k) {
@@ -174,6 +179,11 @@ TEST_CASE("languages has: several language attributes in one rule, few and many"
     }
     p.queues[1].steps[0].agents = std::move(rule);
     Harness h(p);
+    if (past_registry) {  // 63 other languages take every bit first
+      for (int k = 0; k < 63; ++k) {
+        h.add_agent({"filler-" + std::to_string(k), {}, {"f" + std::to_string(k)}});
+      }
+    }
     std::vector<std::string> all;
     Attributes wants;
     for (int k = 0; k < keys; ++k) {
