@@ -58,6 +58,7 @@ bool JourneyStore::load(ByteReader& r, std::size_t symbols, std::size_t agents) 
     c.lru_next = r.index();
     c.live = r.boolean();
     c.contacts.resize(r.count(48));
+    std::uint64_t previous_seq = 0;  // contacts are appended with rising, unique sequences
     for (Contact& k : c.contacts) {
       k.seq = r.var();
       k.interaction_id = r.text();
@@ -78,7 +79,8 @@ bool JourneyStore::load(ByteReader& r, std::size_t symbols, std::size_t agents) 
       for (Symbol s : {k.queue, k.intent, k.outcome}) {
         if (!symbol_ok(s, symbols)) return false;
       }
-      if (!index_ok(k.agent, agents) || k.seq >= next_seq_) return false;
+      if (!index_ok(k.agent, agents) || k.seq >= next_seq_ || k.seq <= previous_seq) return false;
+      previous_seq = k.seq;
     }
     if (!index_ok(c.lru_prev, slots_.size()) || !index_ok(c.lru_next, slots_.size())) return false;
     if (c.live) {

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "engine/common/byte_codec.h"
 #include "engine/core/journey_store.h"
 #include "tests/support/core_harness.h"
 
@@ -67,4 +68,40 @@ TEST_CASE("customer references: contacts in a window, last channel, last agent")
   REQUIRE(journey.size() == 3);
   CHECK(journey[0].interaction_id == "third");  // newest first
   CHECK(journey[2].channel == "email");
+}
+
+// A saved store whose customer has two contacts with one sequence is refused: find_contact
+// would find only one of them, and interactions find their contact by it.
+TEST_CASE("journey store load refuses contacts out of sequence") {
+  core::JourneyStore store;
+  store.configure(10, 24h, 100);
+  const std::uint32_t slot = store.touch("alice", kEpoch);
+  for (const char* id : {"contact-a", "contact-b"}) {
+    core::Contact c;
+    c.interaction_id = id;
+    c.channel = 0;  // a symbol the loader is told exists
+    c.created_at = kEpoch;
+    store.add_contact(slot, c, kEpoch);
+  }
+  std::string bytes;
+  ByteWriter w(bytes);
+  store.save(w);
+  w.finish();
+  const auto loads = [](const std::string& b) {
+    core::JourneyStore loaded;
+    ByteReader r(b);
+    return loaded.load(r, 100, 100) && r.ok();
+  };
+  REQUIRE(loads(bytes));
+  // The second contact's sequence (2) is the byte before its id's length and text.
+  const std::string second = std::string("\x09") + "contact-b";
+  const std::size_t at = bytes.find(second);
+  REQUIRE(at != std::string::npos);
+  REQUIRE(at > 0);
+  REQUIRE(bytes[at - 1] == 2);
+  for (const char seq : {1, 0}) {  // the first contact's sequence again, then none
+    std::string damaged = bytes;
+    damaged[at - 1] = seq;
+    CHECK_FALSE(loads(damaged));
+  }
 }
