@@ -246,8 +246,7 @@ class Core {
     static constexpr std::size_t kMax = 4;
     bool unmet = false;       // the interaction lacks a language the step asks for
     bool too_many = false;    // more than kMax keys: each candidate resolves them itself
-    std::uint64_t bits = 0;   // the needed languages that have a bit
-    std::uint32_t count = 0;  // needed languages, with and without a bit
+    std::uint32_t count = 0;  // needed languages
     std::array<Symbol, kMax> languages{};
     std::array<std::uint64_t, kMax> language_bits{};  // 0: no bit, the agent's list decides
   };

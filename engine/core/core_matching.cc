@@ -17,6 +17,14 @@ bool better(const ScoreParts& as, Timestamp ai, std::uint64_t a, const ScorePart
   return a < b;
 }
 
+// Whether `agent` speaks `language`, whose bit in the registry is `bit` (0: none). The bit mask
+// answers unless the language has no bit or the agent has one without: then its list decides.
+bool speaks(const Agent& agent, Symbol language, std::uint64_t bit) {
+  if (bit != 0 && !(agent.language_mask & kLanguageOverflow)) return agent.language_mask & bit;
+  return std::find(agent.languages.begin(), agent.languages.end(), language) !=
+         agent.languages.end();
+}
+
 }  // namespace
 
 void Core::Top2::offer(const Candidate& c) {
@@ -128,10 +136,8 @@ Core::LanguageNeeds Core::language_needs(const Interaction& it, const LinkedQueu
       needs.unmet = true;
       return needs;
     }
-    const std::uint64_t bit = language_bit(language->sym);
-    needs.bits |= bit;
     needs.languages[needs.count] = language->sym;
-    needs.language_bits[needs.count] = bit;
+    needs.language_bits[needs.count] = language_bit(language->sym);
     ++needs.count;
   }
   return needs;
@@ -141,30 +147,15 @@ bool Core::eligible(const Agent& agent, AgentIndex a, const Interaction& it, con
                     std::uint32_t step, EvalContext& ctx, const LanguageNeeds& needs) const {
   if (protected_from(agent, a, it)) return false;
   if (needs.unmet) return false;
-  const auto speaks = [&agent](Symbol language) {
-    return std::find(agent.languages.begin(), agent.languages.end(), language) !=
-           agent.languages.end();
-  };
   if (needs.too_many) {
     for (Symbol key : q.steps[step].language_keys) {
       const AttrValue* language = find_attr(it.attributes, key);
       if (language == nullptr || language->kind != AttrValue::Kind::String) return false;
-      const std::uint64_t bit = language_bit(language->sym);
-      if (bit != 0 && !(agent.language_mask & kLanguageOverflow)) {
-        if (!(agent.language_mask & bit)) return false;
-      } else if (!speaks(language->sym)) {
-        return false;
-      }
-    }
-  } else if (agent.language_mask & kLanguageOverflow) {
-    // An agent with a language that has no bit: its list decides, for every language.
-    for (std::uint32_t k = 0; k < needs.count; ++k) {
-      if (!speaks(needs.languages[k])) return false;
+      if (!speaks(agent, language->sym, language_bit(language->sym))) return false;
     }
   } else {
-    if ((agent.language_mask & needs.bits) != needs.bits) return false;
     for (std::uint32_t k = 0; k < needs.count; ++k) {
-      if (needs.language_bits[k] == 0 && !speaks(needs.languages[k])) return false;
+      if (!speaks(agent, needs.languages[k], needs.language_bits[k])) return false;
     }
   }
   const LinkedExpr& rule = q.steps[step].per_interaction;
