@@ -11,10 +11,11 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "engine/common/string_hash.h"
 
 namespace sb {
 
@@ -77,7 +78,7 @@ class FlatIdIndex {
   static constexpr std::size_t kNoSlot = ~std::size_t{0};
 
   static std::uint32_t tag_of(std::string_view key) {
-    const std::uint64_t h = std::hash<std::string_view>{}(key);
+    const std::uint64_t h = hash_string(key);
     const auto tag = static_cast<std::uint32_t>(h ^ (h >> 32));
     return tag == 0 ? 1 : tag;
   }

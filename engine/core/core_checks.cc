@@ -311,6 +311,7 @@ Result<Explanation> Core::preview(const CreateInteraction& c, MatchStrategy stra
   it.customer_id = c.customer_id;
   it.channel = channel;
   it.channel_index = static_cast<std::uint32_t>(channel_index);
+  it.attributes.reserve(c.attributes.size());
   for (const auto& [key, value] : c.attributes) {
     const Symbol k = symbols_.find(key);
     if (k != kNoSymbol) set_attr(it.attributes, k, AttrValue::lookup(value, symbols_));

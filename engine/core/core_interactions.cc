@@ -117,8 +117,13 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
   draft.channel_index = static_cast<std::uint32_t>(channel_index);
   // Looked up, not interned, until the create is accepted: a rejected command adds no symbol.
   draft.attributes.reserve(c.attributes.size());  // exactly: they live as long as it does
+  bool all_known = true;  // every name and string value is a symbol already (the usual case)
   for (const auto& [key, value] : c.attributes) {
-    set_attr(draft.attributes, symbols_.find(key), AttrValue::lookup(value, symbols_));
+    const Symbol k = symbols_.find(key);
+    const AttrValue v = AttrValue::lookup(value, symbols_);
+    all_known =
+        all_known && k != kNoSymbol && (v.kind != AttrValue::Kind::String || v.sym != kNoSymbol);
+    set_attr(draft.attributes, k, v);
   }
   draft.sentiment = c.sentiment;
   draft.priority = c.priority;
@@ -133,9 +138,11 @@ Result<Reply> Core::create_interaction(const CreateInteraction& c, std::vector<E
     return make_error(ErrorCode::LimitExceeded, "attributes",
                       "too many distinct attribute names and values");
   }
-  draft.attributes.clear();
-  for (const auto& [key, value] : c.attributes) {
-    set_attr(draft.attributes, symbols_.intern(key), AttrValue::of(value, symbols_));
+  if (!all_known) {  // interned now, so the attributes hold real symbols
+    draft.attributes.clear();
+    for (const auto& [key, value] : c.attributes) {
+      set_attr(draft.attributes, symbols_.intern(key), AttrValue::of(value, symbols_));
+    }
   }
   const InteractionIndex i = allocate_interaction();
   Interaction& it = interactions_[i];

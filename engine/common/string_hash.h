@@ -1,0 +1,80 @@
+// A fast hash of short strings (ids, attribute names and values), inline. The indices of the
+// core look up several of these per command; std::hash<std::string_view> is an out-of-line
+// MurmurHash that costs several times more on keys of 5-20 bytes. This is wyhash's scheme (final
+// version 4, seed 0, its default secret): the bytes in two 64-bit words multiplied together into
+// 128 bits, folded. Strings of up to 16 bytes take one multiply and the final mix. Good low bits
+// (the indices take their home slot from them). Not for anything persisted, and not keyed: ids
+// chosen to collide slow an index down, as they would with std::hash.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace sb {
+
+namespace detail {
+
+// The 128-bit product of a and b: low half into a, high half into b.
+inline void multiply_128(std::uint64_t& a, std::uint64_t& b) {
+  const unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
+  a = static_cast<std::uint64_t>(product);
+  b = static_cast<std::uint64_t>(product >> 64);
+}
+
+inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+  multiply_128(a, b);
+  return a ^ b;
+}
+inline std::uint64_t load_u64(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline std::uint64_t load_u32(const char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+}  // namespace detail
+
+inline std::uint64_t hash_string(std::string_view s) {
+  constexpr std::uint64_t kSecret0 = 0xa0761d6478bd642full;
+  constexpr std::uint64_t kSecret1 = 0xe7037ed1a0b428dbull;
+  // wyhash's seed 0, already mixed with the secret: seed ^= mix(seed ^ secret0, secret1).
+  std::uint64_t seed = detail::mix(kSecret0, kSecret1);
+  const char* p = s.data();
+  const std::size_t length = s.size();
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  if (length <= 16) {
+    if (length >= 4) {
+      // Two pairs of 4-byte reads, overlapping for fewer than 16 bytes: every byte is read,
+      // none past the end.
+      const std::size_t quarter = (length >> 3) << 2;
+      a = (detail::load_u32(p) << 32) | detail::load_u32(p + quarter);
+      b = (detail::load_u32(p + length - 4) << 32) | detail::load_u32(p + length - 4 - quarter);
+    } else if (length > 0) {
+      const auto byte = [p](std::size_t i) {
+        return static_cast<std::uint64_t>(static_cast<unsigned char>(p[i]));
+      };
+      a = (byte(0) << 16) | (byte(length >> 1) << 8) | byte(length - 1);
+    }
+  } else {
+    std::size_t left = length;
+    for (; left > 16; p += 16, left -= 16) {
+      seed = detail::mix(detail::load_u64(p) ^ kSecret1, detail::load_u64(p + 8) ^ seed);
+    }
+    // The last 16 bytes, overlapping the block before them when fewer are left.
+    a = detail::load_u64(p + left - 16);
+    b = detail::load_u64(p + left - 8);
+  }
+  a ^= kSecret1;
+  b ^= seed;
+  detail::multiply_128(a, b);
+  return detail::mix(a ^ kSecret0 ^ length, b ^ kSecret1);
+}
+
+}  // namespace sb
