@@ -70,7 +70,7 @@ void AgentPools::init_node(std::uint32_t n, AgentIndex agent, std::uint32_t pool
 
 std::uint32_t AgentPools::add_class(Pool& p, const ClassKey& key, double static_score) {
   const auto c = static_cast<std::uint32_t>(p.classes.size());
-  p.classes.push_back(AgentClass{key, static_score, Timestamp{}, kNone, kNone, 0});
+  p.classes.push_back(AgentClass{key, kNone, kNone, 0, Timestamp{}});
   // Classes are created rarely (a few hundred per pool): keep the score orders by insertion.
   for (std::uint32_t step = 0; step < 32; ++step) {
     if (!(key.step_mask & (1u << step))) continue;

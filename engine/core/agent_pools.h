@@ -32,14 +32,17 @@ struct ClassKey {
   }
 };
 
-struct AgentClass {
+// 32 bytes, aligned: a search reads the record of every occupied class it meets (its count,
+// its de-escalation level, its head's idle time), and a record that straddled two cache lines
+// cost it two misses. The static score is kept in the step orders, where the search reads it.
+struct alignas(32) AgentClass {
   ClassKey key;
-  double static_score = 0;     // weighted skill + load features: the same for every member
-  Timestamp head_idle_since;   // of the head, kept here so a search reads no agent record
   std::uint32_t head = kNone;  // node indices
   std::uint32_t tail = kNone;
   std::uint32_t count = 0;
+  Timestamp head_idle_since;  // of the head, kept here so a search reads no agent record
 };
+static_assert(sizeof(AgentClass) == 32);
 
 // The classes that differ only in free slots: an agent's family is fixed until its skills or
 // the policy change, so moving it between classes as its load changes is an array lookup.

@@ -228,7 +228,7 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
       const AgentClass& cls = pool.classes[scored.cls];
       if (cls.count == 0) continue;
       const double ceiling =
-          cls.static_score + sentiment_feature(upset_level, cls.key.deescalation, w.sentiment) +
+          scored.static_score + sentiment_feature(upset_level, cls.key.deescalation, w.sentiment) +
           idle_feature(cls.head_idle_since, now_, policy.idle_horizon_us, w.idle);
       heap.emplace_back(ceiling, scored.cls);
       std::push_heap(heap.begin(), heap.end());
