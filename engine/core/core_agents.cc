@@ -319,11 +319,13 @@ void Core::relink(AgentIndex a, bool touched) {
     }
     pools_.unlink(n);
     if (free == 0) continue;
-    const LinkedQueue& queue =
-        policy_->queues[policy_->pool_groups[node.pool / pools_.channels()].front()];
+    // The queue is looked up only for a class that does not exist yet (rarely): finding it
+    // reads two scattered records, a cache miss or two on every relinked node otherwise.
+    const std::uint32_t group = node.pool / static_cast<std::uint32_t>(pools_.channels());
     pools_.link(
         n, free,
-        [&queue](const ClassKey& key) {
+        [this, group](const ClassKey& key) {
+          const LinkedQueue& queue = policy_->queues[policy_->pool_groups[group].front()];
           return static_score(key.skill_sum, queue.skills.size(), key.free, key.capacity,
                               queue.weights.skill, queue.weights.load);
         },
