@@ -1,10 +1,14 @@
 // A fast hash of short strings (ids, attribute names and values), inline. The indices of the
 // core look up several of these per command; std::hash<std::string_view> is an out-of-line
-// MurmurHash that costs several times more on keys of 5-20 bytes. This is wyhash's scheme (final
-// version 4, seed 0, its default secret): the bytes in two 64-bit words multiplied together into
-// 128 bits, folded. Strings of up to 16 bytes take one multiply and the final mix. Good low bits
-// (the indices take their home slot from them). Not for anything persisted, and not keyed: ids
-// chosen to collide slow an index down, as they would with std::hash.
+// MurmurHash that costs several times more on keys of 5-20 bytes. This follows wyhash (final
+// version 4: its secret, seed 0, its path for up to 16 bytes and its 16-byte loop, though not
+// its three-lane loop past 48 bytes): the bytes in two 64-bit words multiplied together into 128
+// bits, folded. Strings of up to 16 bytes take one multiply and the final mix. Good low bits (the
+// indices take their home slot from them). The multiply keeps its inputs (wyhash's "condom"
+// mode): plain, a word equal to the running state zeroes the product and erases everything
+// before it, which made whole families of 48-byte ids collide by construction. Not keyed, so
+// not proof against a determined flood of colliding ids, like std::hash; not for anything
+// persisted (the values may change between versions).
 #pragma once
 
 #include <cstdint>
@@ -15,11 +19,15 @@ namespace sb {
 
 namespace detail {
 
-// The 128-bit product of a and b: low half into a, high half into b.
+inline constexpr std::uint64_t kSecret0 = 0xa0761d6478bd642full;
+inline constexpr std::uint64_t kSecret1 = 0xe7037ed1a0b428dbull;
+
+// The 128-bit product of a and b, its low half folded into a and its high half into b. Folded
+// (XOR), not assigned: a zero factor must not erase the other.
 inline void multiply_128(std::uint64_t& a, std::uint64_t& b) {
   const unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
-  a = static_cast<std::uint64_t>(product);
-  b = static_cast<std::uint64_t>(product >> 64);
+  a ^= static_cast<std::uint64_t>(product);
+  b ^= static_cast<std::uint64_t>(product >> 64);
 }
 
 inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
@@ -40,11 +48,15 @@ inline std::uint64_t load_u32(const char* p) {
 
 }  // namespace detail
 
+namespace detail {
+// wyhash's seed 0, mixed with the secret as it does: seed ^= mix(seed ^ secret0, secret1).
+inline std::uint64_t initial_seed() { return mix(kSecret0, kSecret1); }
+}  // namespace detail
+
 inline std::uint64_t hash_string(std::string_view s) {
-  constexpr std::uint64_t kSecret0 = 0xa0761d6478bd642full;
-  constexpr std::uint64_t kSecret1 = 0xe7037ed1a0b428dbull;
-  // wyhash's seed 0, already mixed with the secret: seed ^= mix(seed ^ secret0, secret1).
-  std::uint64_t seed = detail::mix(kSecret0, kSecret1);
+  using detail::kSecret0;
+  using detail::kSecret1;
+  std::uint64_t seed = detail::initial_seed();
   const char* p = s.data();
   const std::size_t length = s.size();
   std::uint64_t a = 0;
