@@ -1,6 +1,7 @@
 #include "engine/core/agent_pools.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "engine/common/assert.h"
 
@@ -75,11 +76,12 @@ std::uint32_t AgentPools::add_class(Pool& p, const ClassKey& key, double static_
   for (std::uint32_t step = 0; step < 32; ++step) {
     if (!(key.step_mask & (1u << step))) continue;
     if (p.by_step.size() <= step) p.by_step.resize(step + 1);
-    std::vector<ScoredClass>& order = p.by_step[step];
-    auto pos =
-        std::upper_bound(order.begin(), order.end(), static_score,
-                         [](double s, const ScoredClass& other) { return s > other.static_score; });
-    order.insert(pos, ScoredClass{static_score, c});
+    StepOrder& order = p.by_step[step];
+    const auto pos = std::upper_bound(order.static_scores.begin(), order.static_scores.end(),
+                                      static_score, std::greater<>{}) -
+                     order.static_scores.begin();
+    order.static_scores.insert(order.static_scores.begin() + pos, static_score);
+    order.classes.insert(order.classes.begin() + pos, c);
   }
   return c;
 }

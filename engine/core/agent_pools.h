@@ -64,11 +64,13 @@ struct PoolNode {
 };
 static_assert(sizeof(PoolNode) == 24);
 
-struct ScoredClass {
-  double static_score = 0;
-  std::uint32_t cls = kNone;
+// The classes one escalation step admits, in descending static score: two parallel arrays, so
+// that a search walks the class ids (16 to a cache line), tests each against the pool's occupied
+// bits, and reads the score only of the classes that have members (most have none).
+struct StepOrder {
+  std::vector<std::uint32_t> classes;
+  std::vector<double> static_scores;
 };
-
 struct Pool {
   std::vector<AgentClass> classes;
   // A bit per class (the first kOccupiedBits) that has members. Most classes a search meets are
@@ -82,7 +84,7 @@ struct Pool {
   }
   // Per escalation step, the classes whose step mask has that step, static_score descending:
   // a search for step k walks only its own classes (a pool has a few hundred in all).
-  std::vector<std::vector<ScoredClass>> by_step;
+  std::vector<StepOrder> by_step;
   std::vector<ClassFamily> families;
   std::vector<std::uint32_t> class_by_free;  // per family, per free-slot count: class or kNone
   std::vector<std::pair<std::uint64_t, std::uint32_t>> family_by_key;  // sorted by key

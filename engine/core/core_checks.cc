@@ -2,6 +2,7 @@
 // after every step, and the side-effect-free routing preview.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -255,6 +256,28 @@ std::vector<std::string> Core::check_invariants() const {
   // Pool classes must be ordered longest idle first, and know their head's idle time.
   for (std::uint32_t p = 0; p < pools_.pool_count(); ++p) {
     const Pool& pool = pools_.pool(p);
+    // Each step's order: every class that step admits, once, by descending static score.
+    std::vector<std::uint32_t> listed_at(pool.classes.size(), kNone);  // the step that listed it
+    for (std::uint32_t step = 0; step < pool.by_step.size(); ++step) {
+      const StepOrder& order = pool.by_step[step];
+      if (order.classes.size() != order.static_scores.size() ||
+          !std::is_sorted(order.static_scores.begin(), order.static_scores.end(),
+                          std::greater<>{})) {
+        bad.push_back("a pool's step order is not by descending static score");
+        continue;
+      }
+      std::size_t admitted = 0;
+      for (const AgentClass& cls : pool.classes) admitted += (cls.key.step_mask >> step) & 1;
+      bool exact = order.classes.size() == admitted;
+      for (std::uint32_t c : order.classes) {
+        exact = exact && c < pool.classes.size() && listed_at[c] != step &&
+                ((pool.classes[c].key.step_mask >> step) & 1);
+        if (c < pool.classes.size()) listed_at[c] = step;
+      }
+      if (!exact) {
+        bad.push_back("a pool's step order does not hold exactly the classes its step admits");
+      }
+    }
     for (std::uint32_t c = 0; c < pool.classes.size(); ++c) {
       const AgentClass& cls = pool.classes[c];
       // The search passes a class whose occupied bit is clear without reading it.

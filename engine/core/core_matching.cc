@@ -213,24 +213,29 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
   const double idle_bound = std::max(0.0, w.idle);
   std::vector<std::pair<double, std::uint32_t>>& heap = class_scratch_;
   heap.clear();
-  static const std::vector<ScoredClass> kNoClasses;
-  const std::vector<ScoredClass>& order =
-      step < pool.by_step.size() ? pool.by_step[step] : kNoClasses;
+  static const StepOrder kNoClasses;
+  const StepOrder& order = step < pool.by_step.size() ? pool.by_step[step] : kNoClasses;
+  const std::size_t order_size = order.classes.size();
   std::size_t next_class = 0;
   while (true) {
-    while (next_class < order.size()) {
-      const ScoredClass& scored = order[next_class];
-      if (!heap.empty() &&
-          (scored.static_score + sentiment_bound) + idle_bound < heap.front().first)
+    while (next_class < order_size) {
+      // Empty classes are passed on their occupied bit; only the score of a class with members
+      // is read (and checked against the bound), which ends this pass as before.
+      const std::uint32_t c = order.classes[next_class];
+      if (!pool.may_have_members(c)) {
+        ++next_class;
+        continue;
+      }
+      const double static_score = order.static_scores[next_class];
+      if (!heap.empty() && (static_score + sentiment_bound) + idle_bound < heap.front().first)
         break;
       ++next_class;
-      if (!pool.may_have_members(scored.cls)) continue;
-      const AgentClass& cls = pool.classes[scored.cls];
+      const AgentClass& cls = pool.classes[c];
       if (cls.count == 0) continue;
       const double ceiling =
-          scored.static_score + sentiment_feature(upset_level, cls.key.deescalation, w.sentiment) +
+          static_score + sentiment_feature(upset_level, cls.key.deescalation, w.sentiment) +
           idle_feature(cls.head_idle_since, now_, policy.idle_horizon_us, w.idle);
-      heap.emplace_back(ceiling, scored.cls);
+      heap.emplace_back(ceiling, c);
       std::push_heap(heap.begin(), heap.end());
     }
     if (heap.empty()) break;
