@@ -41,7 +41,7 @@ void AgentPools::free_run(std::uint32_t first, std::uint32_t count) {
 }
 
 void AgentPools::init_node(std::uint32_t n, AgentIndex agent, std::uint32_t pool,
-                           const ClassKey& key) {
+                           const ClassKey& key, std::uint64_t language_mask) {
   SB_ASSERT(pool < pools_.size());
   Pool& p = pools_[pool];
   ClassKey family_key = key;
@@ -55,6 +55,9 @@ void AgentPools::init_node(std::uint32_t n, AgentIndex agent, std::uint32_t pool
   } else {
     // New families appear only when agents or the policy change, never while routing.
     family = static_cast<std::uint32_t>(p.families.size());
+    // Families are told apart by their members' features: never more than the agents
+    // (CoreLimits::max_agents, 200,000), far below what a node can number.
+    SB_CHECK(family < (std::uint32_t{1} << PoolNode::kFamilyBits));
     p.families.push_back(
         ClassFamily{family_key, static_cast<std::uint32_t>(p.class_by_free.size())});
     p.class_by_free.resize(p.class_by_free.size() + key.capacity + 1u, kNone);
@@ -67,6 +70,8 @@ void AgentPools::init_node(std::uint32_t n, AgentIndex agent, std::uint32_t pool
   node.pool = pool;
   node.channel = static_cast<std::uint32_t>(pool % channels_);
   node.family = family;
+  node.languages = static_cast<std::uint32_t>(language_mask &
+                                              ((std::uint64_t{1} << PoolNode::kLanguageBits) - 1));
 }
 
 std::uint32_t AgentPools::add_class(Pool& p, const ClassKey& key, double static_score) {

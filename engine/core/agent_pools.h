@@ -54,10 +54,15 @@ struct ClassFamily {
 // One membership of an agent: in pool `pool` (queue x channel), in class `cls` while routable.
 // 24 bytes: an agent has a couple of dozen, the largest part of its memory.
 struct PoolNode {
+  static constexpr std::uint32_t kFamilyBits = 24;  // a pool has at most one family per agent
+  static constexpr std::uint32_t kLanguageBits = 8;
   AgentIndex agent = kNone;
   std::uint32_t pool : 26 = 0;    // AgentPools::reset keeps pool ids below 2^26
   std::uint32_t channel : 6 = 0;  // pool % channels, kept to spare relink a division
-  std::uint32_t family = kNone;
+  std::uint32_t family : kFamilyBits = 0;
+  // The low bits of the agent's language mask (the registry's first 8 languages): a search can
+  // see that a member does not speak a language without reading its agent record.
+  std::uint32_t languages : kLanguageBits = 0;
   std::uint32_t cls = kNone;  // kNone: not routable now (unlinked)
   std::uint32_t prev = kNone;
   std::uint32_t next = kNone;
@@ -106,8 +111,9 @@ class AgentPools {
   std::uint32_t allocate_run(std::uint32_t count);  // kNone if count is 0
   void free_run(std::uint32_t first, std::uint32_t count);
   // Makes `node` (of a run) the membership of `agent` in `pool`, in the family of `key` (whose
-  // free field is ignored), unlinked.
-  void init_node(std::uint32_t node, AgentIndex agent, std::uint32_t pool, const ClassKey& key);
+  // free field is ignored), unlinked; `language_mask` is the agent's.
+  void init_node(std::uint32_t node, AgentIndex agent, std::uint32_t pool, const ClassKey& key,
+                 std::uint64_t language_mask);
   const ClassKey& family_key(std::uint32_t node) const {
     return pools_[nodes_[node].pool].families[nodes_[node].family].key;
   }

@@ -252,6 +252,7 @@ class Core {
   };
   LanguageNeeds language_needs(const Interaction& it, const LinkedQueue& q,
                                std::uint32_t step) const;
+  static bool may_speak(const PoolNode& node, const LanguageNeeds& needs);
   bool eligible(const Agent& agent, AgentIndex a, const Interaction& it, const LinkedQueue& q,
                 std::uint32_t step, EvalContext& ctx, const LanguageNeeds& needs) const;
   bool eligible_any_step(const Agent& agent, AgentIndex a, const Interaction& it,

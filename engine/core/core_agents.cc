@@ -297,7 +297,8 @@ void Core::rebuild_nodes(AgentIndex a) {
   const auto count = static_cast<std::uint32_t>(memberships.size());
   const std::uint32_t first = pools_.allocate_run(count);
   for (std::uint32_t k = 0; k < count; ++k) {
-    pools_.init_node(first + k, a, memberships[k].first, memberships[k].second);
+    pools_.init_node(first + k, a, memberships[k].first, memberships[k].second,
+                     agents_[a].language_mask);
   }
   agents_[a].first_node = first;
   agents_[a].node_count = count;

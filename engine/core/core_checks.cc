@@ -245,6 +245,10 @@ std::vector<std::string> Core::check_invariants() const {
       const bool routable = free_slots(agent, ch) > 0;
       if (routable != (node.cls != kNone))
         bad.push_back(who() + "pool membership disagrees with free slots");
+      if (node.languages !=
+          (agent.language_mask & ((std::uint64_t{1} << PoolNode::kLanguageBits) - 1))) {
+        bad.push_back(who() + "a pool membership's languages disagree with the agent's");
+      }
       if (node.cls != kNone &&
           !(pools_.pool(node.pool).classes[node.cls].key ==
             class_key(agent, policy.pool_groups[node.pool / pools_.channels()].front(),

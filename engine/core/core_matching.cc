@@ -27,6 +27,17 @@ bool speaks(const Agent& agent, Symbol language, std::uint64_t bit) {
 
 }  // namespace
 
+// False only when the member's node shows that its agent lacks a language the step needs (one of
+// the registry's first languages, which the node carries); otherwise eligible() decides.
+bool Core::may_speak(const PoolNode& node, const LanguageNeeds& needs) {
+  constexpr std::uint64_t kOnNode = (std::uint64_t{1} << PoolNode::kLanguageBits) - 1;
+  for (std::uint32_t k = 0; k < needs.count; ++k) {
+    const std::uint64_t bit = needs.language_bits[k];
+    if ((bit & kOnNode) != 0 && (node.languages & bit) == 0) return false;
+  }
+  return true;
+}
+
 void Core::Top2::offer(const Candidate& c) {
   auto beats = [](const Candidate& x, const Candidate& y) {
     return better(x.score, x.idle_since, x.idle_seq, y.score, y.idle_since, y.idle_seq);
@@ -246,7 +257,9 @@ Core::Top2 Core::best_agents(const Interaction& it, const LinkedQueue& q, std::u
     int found = 0;
     const ClassKey& key = pool.classes[c].key;
     for (std::uint32_t n = pool.classes[c].head; n != kNone && found < 2; n = pools_.node(n).next) {
-      const AgentIndex a = pools_.node(n).agent;
+      const PoolNode& node = pools_.node(n);
+      if (!may_speak(node, needs)) continue;  // passed without reading the agent's record
+      const AgentIndex a = node.agent;
       if (!eligible(agents_[a], a, it, q, step, ctx, needs)) continue;
       top.offer(score(a, it, q, customer, &key));
       ++found;
