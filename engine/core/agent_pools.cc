@@ -33,7 +33,7 @@ void AgentPools::free_run(std::uint32_t first, std::uint32_t count) {
   if (count == 0) return;
   for (std::uint32_t n = first; n < first + count; ++n) {
     unlink(n);
-    nodes_[n].agent = kNone;
+    nodes_[n].agent = PoolNode::kNoAgent;
   }
   if (free_runs_.size() <= count) free_runs_.resize(count + 1);
   free_runs_[count].push_back(first);
@@ -55,9 +55,6 @@ void AgentPools::init_node(std::uint32_t n, AgentIndex agent, std::uint32_t pool
   } else {
     // New families appear only when agents or the policy change, never while routing.
     family = static_cast<std::uint32_t>(p.families.size());
-    // Families are told apart by their members' features: never more than the agents
-    // (CoreLimits::max_agents, 200,000), far below what a node can number.
-    SB_CHECK(family < (std::uint32_t{1} << PoolNode::kFamilyBits));
     p.families.push_back(
         ClassFamily{family_key, static_cast<std::uint32_t>(p.class_by_free.size())});
     p.class_by_free.resize(p.class_by_free.size() + key.capacity + 1u, kNone);

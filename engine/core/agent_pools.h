@@ -54,15 +54,17 @@ struct ClassFamily {
 // One membership of an agent: in pool `pool` (queue x channel), in class `cls` while routable.
 // 24 bytes: an agent has a couple of dozen, the largest part of its memory.
 struct PoolNode {
-  static constexpr std::uint32_t kFamilyBits = 24;  // a pool has at most one family per agent
+  // Agent indices are below CoreLimits::max_agents, which the Core keeps below 2^24.
+  static constexpr std::uint32_t kAgentBits = 24;
+  static constexpr std::uint32_t kNoAgent = (std::uint32_t{1} << kAgentBits) - 1;  // a freed node
   static constexpr std::uint32_t kLanguageBits = 8;
-  AgentIndex agent = kNone;
-  std::uint32_t pool : 26 = 0;    // AgentPools::reset keeps pool ids below 2^26
-  std::uint32_t channel : 6 = 0;  // pool % channels, kept to spare relink a division
-  std::uint32_t family : kFamilyBits = 0;
+  std::uint32_t agent : kAgentBits = kNoAgent;
   // The low bits of the agent's language mask (the registry's first 8 languages): a search can
   // see that a member does not speak a language without reading its agent record.
   std::uint32_t languages : kLanguageBits = 0;
+  std::uint32_t pool : 26 = 0;    // AgentPools::reset keeps pool ids below 2^26
+  std::uint32_t channel : 6 = 0;  // pool % channels, kept to spare relink a division
+  std::uint32_t family = kNone;
   std::uint32_t cls = kNone;  // kNone: not routable now (unlinked)
   std::uint32_t prev = kNone;
   std::uint32_t next = kNone;

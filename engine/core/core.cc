@@ -63,6 +63,9 @@ std::string_view event_type(const Event& event) {
 namespace core {
 
 Core::Core(CoreLimits limits) : limits_(limits) {
+  // Pool nodes number agents in 24 bits (agent_pools.h); the limits are the server's, not a
+  // client's.
+  SB_CHECK(limits_.max_agents < PoolNode::kNoAgent);
   pools_.bind(&agents_);
   SB_CHECK(symbols_.intern("human") == kSymHuman);
   SB_CHECK(symbols_.intern("bot") == kSymBot);

@@ -261,6 +261,12 @@ std::vector<std::string> Core::check_invariants() const {
   for (std::uint32_t p = 0; p < pools_.pool_count(); ++p) {
     const Pool& pool = pools_.pool(p);
     // Each step's order: every class that step admits, once, by descending static score.
+    for (const AgentClass& cls : pool.classes) {
+      if ((std::uint64_t{cls.key.step_mask} >> pool.by_step.size()) != 0) {
+        bad.push_back("a pool class admits a step that has no order");
+        break;
+      }
+    }
     std::vector<std::uint32_t> listed_at(pool.classes.size(), kNone);  // the step that listed it
     for (std::uint32_t step = 0; step < pool.by_step.size(); ++step) {
       const StepOrder& order = pool.by_step[step];
