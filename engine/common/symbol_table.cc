@@ -10,6 +10,4 @@ Symbol SymbolTable::intern(std::string_view text) {
   return symbol;
 }
 
-Symbol SymbolTable::find(std::string_view text) const { return index_.find(text); }
-
 }  // namespace sb

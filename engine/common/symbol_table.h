@@ -25,7 +25,7 @@ class SymbolTable {
   // Returns the symbol of `text`, creating it if needed. Symbols are never freed.
   Symbol intern(std::string_view text);
   // Returns the symbol of `text`, or kNoSymbol if it was never interned.
-  Symbol find(std::string_view text) const;
+  Symbol find(std::string_view text) const { return index_.find(text); }
   const std::string& name(Symbol s) const { return names_[s]; }
   std::size_t size() const { return names_.size(); }
 

@@ -339,8 +339,9 @@ Result<Explanation> Core::preview(const CreateInteraction& c, MatchStrategy stra
   if (channel_index < 0)
     return make_error(ErrorCode::UnknownChannel, "channel",
                       "the policy declares no channel '" + c.channel + "'");
+  // Only what choosing a queue and an agent reads: no rule refers to the interaction's id, so it
+  // is not copied (the customer's id is: its journey record is confirmed by it).
   Interaction it;
-  it.id = c.interaction_id;
   it.customer_id = c.customer_id;
   it.channel = channel;
   it.channel_index = static_cast<std::uint32_t>(channel_index);
