@@ -1,6 +1,7 @@
 // A fast hash of short strings (ids, attribute names and values), inline. The indices of the
-// core look up several of these per command; std::hash<std::string_view> is an out-of-line
-// MurmurHash that costs several times more on keys of 5-20 bytes. This follows wyhash (final
+// core look up several of these per command; std::hash<std::string_view>, an out-of-line
+// MurmurHash, was 8 % of a routing decision's instructions (docs/benchmarks.md, session 9).
+// This follows wyhash (final
 // version 4: its secret, seed 0, its path for up to 16 bytes and its 16-byte loop, though not
 // its three-lane loop past 48 bytes): the bytes in two 64-bit words multiplied together into 128
 // bits, folded. Strings of up to 16 bytes take one multiply and the final mix. Good low bits (the

@@ -67,8 +67,7 @@ void AgentPools::init_node(std::uint32_t n, AgentIndex agent, std::uint32_t pool
   node.pool = pool;
   node.channel = static_cast<std::uint32_t>(pool % channels_);
   node.family = family;
-  node.languages = static_cast<std::uint32_t>(language_mask &
-                                              ((std::uint64_t{1} << PoolNode::kLanguageBits) - 1));
+  node.languages = static_cast<std::uint32_t>(language_mask & PoolNode::kLanguagesOnNode);
 }
 
 std::uint32_t AgentPools::add_class(Pool& p, const ClassKey& key, double static_score) {

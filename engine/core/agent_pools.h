@@ -58,6 +58,7 @@ struct PoolNode {
   static constexpr std::uint32_t kAgentBits = 24;
   static constexpr std::uint32_t kNoAgent = (std::uint32_t{1} << kAgentBits) - 1;  // a freed node
   static constexpr std::uint32_t kLanguageBits = 8;
+  static constexpr std::uint64_t kLanguagesOnNode = (std::uint64_t{1} << kLanguageBits) - 1;
   std::uint32_t agent : kAgentBits = kNoAgent;
   // The low bits of the agent's language mask (the registry's first 8 languages): a search can
   // see that a member does not speak a language without reading its agent record.

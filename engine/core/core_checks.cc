@@ -245,8 +245,7 @@ std::vector<std::string> Core::check_invariants() const {
       const bool routable = free_slots(agent, ch) > 0;
       if (routable != (node.cls != kNone))
         bad.push_back(who() + "pool membership disagrees with free slots");
-      if (node.languages !=
-          (agent.language_mask & ((std::uint64_t{1} << PoolNode::kLanguageBits) - 1))) {
+      if (node.languages != (agent.language_mask & PoolNode::kLanguagesOnNode)) {
         bad.push_back(who() + "a pool membership's languages disagree with the agent's");
       }
       if (node.cls != kNone &&

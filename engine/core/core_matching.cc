@@ -30,10 +30,9 @@ bool speaks(const Agent& agent, Symbol language, std::uint64_t bit) {
 // False only when the member's node shows that its agent lacks a language the step needs (one of
 // the registry's first languages, which the node carries); otherwise eligible() decides.
 bool Core::may_speak(const PoolNode& node, const LanguageNeeds& needs) {
-  constexpr std::uint64_t kOnNode = (std::uint64_t{1} << PoolNode::kLanguageBits) - 1;
   for (std::uint32_t k = 0; k < needs.count; ++k) {
     const std::uint64_t bit = needs.language_bits[k];
-    if ((bit & kOnNode) != 0 && (node.languages & bit) == 0) return false;
+    if ((bit & PoolNode::kLanguagesOnNode) != 0 && (node.languages & bit) == 0) return false;
   }
   return true;
 }

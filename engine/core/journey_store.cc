@@ -5,9 +5,7 @@
 #include "engine/common/assert.h"
 
 namespace sb::core {
-namespace {
-constexpr std::uint32_t kNil = 0xFFFFFFFFu;
-}
+namespace {}
 
 void JourneyStore::configure(std::uint32_t max_contacts, Duration lookback,
                              std::uint32_t max_customers) {
@@ -23,8 +21,8 @@ std::uint32_t JourneyStore::find(std::string_view customer_id) const {
 
 std::uint32_t JourneyStore::touch(std::string_view customer_id, Timestamp now,
                                   std::uint32_t found) {
-  if (found == kNil) found = index_.find(customer_id);
-  if (found != kNil) {
+  if (found == kNoSlot) found = index_.find(customer_id);
+  if (found != kNoSlot) {
     SB_ASSERT(found < slots_.size() && slots_[found].live && slots_[found].id == customer_id);
     Customer& c = slots_[found];
     c.last_seen = now;
@@ -70,22 +68,22 @@ void JourneyStore::prune(Customer& c, Timestamp now) {
 
 void JourneyStore::lru_unlink(std::uint32_t slot) {
   Customer& c = slots_[slot];
-  if (c.lru_prev != kNil)
+  if (c.lru_prev != kNoSlot)
     slots_[c.lru_prev].lru_next = c.lru_next;
   else
     lru_head_ = c.lru_next;
-  if (c.lru_next != kNil)
+  if (c.lru_next != kNoSlot)
     slots_[c.lru_next].lru_prev = c.lru_prev;
   else
     lru_tail_ = c.lru_prev;
-  c.lru_prev = c.lru_next = kNil;
+  c.lru_prev = c.lru_next = kNoSlot;
 }
 
 void JourneyStore::lru_push_back(std::uint32_t slot) {
   Customer& c = slots_[slot];
   c.lru_prev = lru_tail_;
-  c.lru_next = kNil;
-  if (lru_tail_ != kNil)
+  c.lru_next = kNoSlot;
+  if (lru_tail_ != kNoSlot)
     slots_[lru_tail_].lru_next = slot;
   else
     lru_head_ = slot;
@@ -94,7 +92,7 @@ void JourneyStore::lru_push_back(std::uint32_t slot) {
 
 void JourneyStore::evict_oldest() {
   const std::uint32_t slot = lru_head_;
-  SB_CHECK(slot != kNil);
+  SB_CHECK(slot != kNoSlot);
   lru_unlink(slot);
   Customer& c = slots_[slot];
   index_.erase(c.id);

@@ -63,7 +63,7 @@ class JourneyStore {
   // The slot of `customer_id`, created if needed, marked most recently seen. `found`: its slot
   // if the caller has just looked it up with find() (a live customer), sparing a second probe.
   std::uint32_t touch(std::string_view customer_id, Timestamp now, std::uint32_t found = kNoSlot);
-  // The slot of `customer_id`, or kNone; does not change recency.
+  // The slot of `customer_id`, or kNoSlot; does not change recency.
   std::uint32_t find(std::string_view customer_id) const;
   // The customer in `slot` if it still holds `customer_id` (slots are reused after eviction).
   // Inline, as find_contact: routing and every measurement of an interaction go through them.
