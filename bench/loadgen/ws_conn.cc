@@ -1,12 +1,8 @@
 #include "bench/loadgen/ws_conn.h"
 
-#include <boost/asio/detail/socket_option.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket.hpp>
-
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include "bench/loadgen/text.h"
 
@@ -75,8 +71,8 @@ void WsConn::send(std::string message) {
 }
 
 // As a platform pushing at full rate would: the messages queued while one handler runs (the
-// answers read in a burst each send a new create) leave together, corked, in a few packets
-// instead of one per message.
+// answers read in a burst each send a new create) leave together, in one write, instead of one
+// system call per message.
 void WsConn::start_writing() {
   net::post(strand_, [self = shared_from_this()] {
     if (!self->writing_ && !self->failed_ && !self->queue_.empty()) self->do_write();
@@ -84,7 +80,7 @@ void WsConn::start_writing() {
 }
 
 void WsConn::do_write() {
-  if (queue_.size() > 1) cork(true);
+  if (queue_.size() > 1) ws_.next_layer().hold();
   writing_ = true;
   ws_.async_write(net::buffer(queue_.front()),
                   [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
@@ -92,16 +88,18 @@ void WsConn::do_write() {
                     if (ec) return self->fail(ec, "write");
                     self->queue_.pop_front();
                     if (!self->queue_.empty()) return self->do_write();
-                    self->cork(false);
+                    if (self->ws_.next_layer().holding()) self->release();
                   });
 }
 
-void WsConn::cork(bool on) {
-  if (corked_ == on) return;
-  corked_ = on;
-  using Cork = net::detail::socket_option::boolean<IPPROTO_TCP, TCP_CORK>;
-  boost::system::error_code ignored;  // a failure only costs packets
-  beast::get_lowest_layer(ws_).socket().set_option(Cork(on), ignored);
+void WsConn::release() {
+  writing_ = true;
+  ws_.next_layer().async_release(
+      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+        self->writing_ = false;
+        if (ec) return self->fail(ec, "write");
+        if (!self->queue_.empty()) self->do_write();
+      });
 }
 
 void WsConn::close() {

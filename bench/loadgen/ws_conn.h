@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "bench/loadgen/target.h"
+#include "engine/api/coalescing_stream.h"
 
 namespace sb::loadgen {
 
@@ -39,11 +40,11 @@ class WsConn : public std::enable_shared_from_this<WsConn> {
   void on_read(const boost::system::error_code& ec);
   void start_writing();
   void do_write();
-  void cork(bool on);
+  void release();
   void fail(const boost::system::error_code& ec, const char* what);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<api::CoalescingStream<boost::beast::tcp_stream>> ws_;
   const Target& target_;
   Callbacks callbacks_;
   boost::beast::flat_buffer buffer_;
@@ -51,7 +52,6 @@ class WsConn : public std::enable_shared_from_this<WsConn> {
   bool open_ = false;
   bool failed_ = false;
   bool writing_ = false;
-  bool corked_ = false;
 };
 
 }  // namespace sb::loadgen

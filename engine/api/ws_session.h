@@ -6,20 +6,17 @@
 // reads the answers is not read from until it catches up. Lives on one I/O thread; no strand.
 #pragma once
 
-#include <boost/asio/detail/socket_option.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
 #include <deque>
 #include <memory>
 #include <string>
 
+#include "engine/api/coalescing_stream.h"
 #include "engine/api/io_thread.h"
 #include "engine/api/session_context.h"
 #include "engine/api/stream_hub.h"
@@ -124,7 +121,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
 
   // Replies and events arrive in bursts (one drain of the core's outbox delivers a whole batch):
   // the first write waits until the handler that delivers the burst has returned, so that the
-  // burst is queued by then and leaves corked, in one or two packets instead of one per message.
+  // burst is queued by then and leaves in one write.
   void start_writing() {
     boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
       if (!self->writing_ && !self->closing_ && !self->queue_.empty()) self->do_write();
@@ -132,9 +129,9 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
   }
 
   void do_write() {
-    // Several messages waiting (pipelined replies, a burst of events): hold the segments until
-    // the last one is written, so that they leave in a few packets instead of one per message.
-    if (queue_.size() > 1) cork(true);
+    // Several messages waiting (pipelined replies, a burst of events): the stream layer holds
+    // their frames and sends them with one system call instead of one per message.
+    if (queue_.size() > 1) ws_.next_layer().hold();
     writing_ = true;
     ws_.text(true);
     ws_.async_write(boost::asio::buffer(*queue_.front()),
@@ -152,24 +149,26 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
       do_read();
     }
     if (!queue_.empty() && !closing_) return do_write();
-    cork(false);
+    if (ws_.next_layer().holding()) release();
   }
 
-  // TCP_CORK on the socket: while set, the kernel sends only full segments; clearing it sends
-  // what is held at once. A failure only costs packets, so it is ignored.
-  void cork(bool on) {
-    if (corked_ == on) return;
-    corked_ = on;
-    using Cork = boost::asio::detail::socket_option::boolean<IPPROTO_TCP, TCP_CORK>;
-    boost::beast::error_code ignored;
-    boost::beast::get_lowest_layer(ws_).socket().set_option(Cork(on), ignored);
+  // Sends the frames held for the burst; messages queued meanwhile are written after it.
+  void release() {
+    writing_ = true;
+    ws_.next_layer().async_release(
+        [self = this->shared_from_this()](boost::beast::error_code ec, std::size_t) {
+          self->writing_ = false;
+          if (ec) return self->stop();
+          if (!self->queue_.empty() && !self->closing_) self->do_write();
+        });
   }
 
   void close(boost::beast::websocket::close_code code, const char* reason) {
     if (closing_) return;
     closing_ = true;
     io_.hub().remove(this);
-    // The message being written must outlive its write; the rest is dropped.
+    // The message being written must outlive its write; the rest is dropped. (While held frames
+    // are being sent, the front was already copied: keeping it costs nothing.)
     queue_.erase(writing_ && !queue_.empty() ? queue_.begin() + 1 : queue_.begin(), queue_.end());
     ws_.async_close(boost::beast::websocket::close_reason(code, reason),
                     [self = this->shared_from_this()](boost::beast::error_code) {
@@ -193,7 +192,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
   // its messages are unanswered or unwritten: TCP pushes back on it, and memory stays bounded.
   static constexpr std::size_t kBacklogMax = 256;
 
-  boost::beast::websocket::stream<Stream> ws_;
+  boost::beast::websocket::stream<CoalescingStream<Stream>> ws_;
   SessionContext context_;
   IoThread& io_;
   ConnectionSlot slot_;
@@ -205,7 +204,6 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
   boost::asio::steady_timer close_timer_;
   bool closing_ = false;
   bool writing_ = false;
-  bool corked_ = false;
   bool read_paused_ = false;
   std::size_t unanswered_ = 0;
 };
