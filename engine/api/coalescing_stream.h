@@ -8,14 +8,16 @@
 // pong or close frame the WebSocket stream sends by itself) is appended behind them and completes
 // when its bytes are sent. Held bytes are bounded: past kHeldBytesMax a write waits for a flush,
 // so a burst larger than that goes out in pieces, and a peer that does not read pushes back.
-// Every write on the next layer is owned by the handlers it completes, which keep their owner
-// (and so this layer) alive until it ends. One strand or thread, like the stream above it.
+// The owner must outlive every write here: keeping itself alive until a release completes after
+// its last write is enough (WsSession's stop() does). One strand or thread, like the stream above
+// it. The next layer's teardown sends what is held first.
 #pragma once
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/role.hpp>
@@ -41,6 +43,8 @@ class CoalescingStream {
 
   template <typename... Args>
   explicit CoalescingStream(Args&&... args) : next_(std::forward<Args>(args)...) {}
+  CoalescingStream(const CoalescingStream&) = delete;
+  CoalescingStream& operator=(const CoalescingStream&) = delete;
 
   executor_type get_executor() noexcept { return next_.get_executor(); }
   NextLayer& next_layer() noexcept { return next_; }
@@ -51,17 +55,20 @@ class CoalescingStream {
   bool holding() const { return holding_; }
 
   // Ends holding and sends every byte held (one write), then completes with the error, if any,
-  // and 0. With nothing held and nothing being sent it completes at once.
+  // and 0 — once nothing is left to send: not before a flush under way and any flush queued
+  // behind it (a frame the WebSocket stream wrote by itself meanwhile) have ended.
   template <typename Token>
   auto async_release(Token&& token) {
     return boost::asio::async_initiate<Token, Signature>(
-        [this](auto handler) {
-          holding_ = false;
-          if (pending_.empty() && !flushing_) return complete(std::move(handler), error_, 0);
-          waiting_.push_back({Waiter(std::move(handler)), 0});
-          if (!flushing_) flush();
-        },
-        token);
+        [self = this](auto handler) { self->release(std::move(handler)); }, token);
+  }
+
+  // What a synchronous teardown sends first: the held bytes, unless a flush is under way.
+  void send_held(boost::system::error_code& ec) {
+    holding_ = false;
+    if (flushing_ || pending_.empty()) return;
+    boost::asio::write(next_, boost::asio::buffer(pending_), ec);
+    pending_.clear();
   }
 
   template <typename Buffers, typename Token>
@@ -72,8 +79,8 @@ class CoalescingStream {
   template <typename Buffers, typename Token>
   auto async_write_some(const Buffers& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, Signature>(
-        [this](auto handler, const Buffers& b) { write_some(std::move(handler), b); }, token,
-        buffers);
+        [self = this](auto handler, const Buffers& b) { self->write_some(std::move(handler), b); },
+        token, buffers);
   }
 
  private:
@@ -81,7 +88,16 @@ class CoalescingStream {
   struct Waiting {
     Waiter handler;
     std::size_t bytes;
+    bool release;  // completes only when nothing is left to send
   };
+
+  template <typename Handler>
+  void release(Handler handler) {
+    holding_ = false;
+    if (pending_.empty() && !flushing_) return complete(std::move(handler), error_, 0);
+    waiting_.push_back({Waiter(std::move(handler)), 0, true});
+    if (!flushing_) flush();
+  }
 
   template <typename Handler, typename Buffers>
   void write_some(Handler handler, const Buffers& buffers) {
@@ -96,12 +112,14 @@ class CoalescingStream {
     if (holding_ && pending_.size() <= kHeldBytesMax) {
       return complete(std::move(handler), {}, bytes);
     }
-    waiting_.push_back({Waiter(std::move(handler)), bytes});
+    waiting_.push_back({Waiter(std::move(handler)), bytes, false});
     if (!flushing_) flush();
   }
 
-  // Sends what is pending on behalf of the handlers waiting now; they (and their owners) live
-  // in the write's handler until it ends, so this layer does too.
+  // Sends what is pending on behalf of the handlers waiting now. Those handlers keep their owner
+  // alive, and the owner this layer — with one exception: a WebSocket stream's idle ping holds
+  // its stream only weakly. Releases wait for every flush after them, so an owner that keeps
+  // itself alive until a release completes (WsSession's stop()) outlives every write here.
   void flush() {
     flushing_ = true;
     sending_.swap(pending_);
@@ -110,11 +128,18 @@ class CoalescingStream {
     batch.swap(waiting_);
     boost::asio::async_write(
         next_, boost::asio::buffer(sending_),
-        [this, batch = std::move(batch)](boost::system::error_code ec, std::size_t) mutable {
-          flushing_ = false;
-          if (ec && !error_) error_ = ec;
-          for (Waiting& w : batch) complete(std::move(w.handler), ec, ec ? 0 : w.bytes);
-          if (!waiting_.empty()) flush();
+        [self = this, batch = std::move(batch)](boost::system::error_code ec, std::size_t) mutable {
+          self->flushing_ = false;
+          if (ec && !self->error_) self->error_ = ec;
+          const bool more = !self->waiting_.empty();
+          for (Waiting& w : batch) {
+            if (w.release && more) {
+              self->waiting_.push_back(std::move(w));  // after the flush queued behind this one
+            } else {
+              self->complete(std::move(w.handler), ec, ec ? 0 : w.bytes);
+            }
+          }
+          if (more) self->flush();
         });
   }
 
@@ -133,10 +158,13 @@ class CoalescingStream {
   bool flushing_ = false;
 };
 
-// The WebSocket stream's closing handshake ends by tearing down the next layer.
+// The WebSocket stream's closing handshake ends by tearing down the next layer: what is held
+// (the close frame among it) is sent first, after any flush under way.
 template <typename NextLayer>
 void teardown(boost::beast::role_type role, CoalescingStream<NextLayer>& stream,
               boost::system::error_code& ec) {
+  stream.send_held(ec);
+  if (ec) return;
   using boost::beast::websocket::teardown;
   teardown(role, stream.next_layer(), ec);
 }
@@ -144,8 +172,11 @@ void teardown(boost::beast::role_type role, CoalescingStream<NextLayer>& stream,
 template <typename NextLayer, typename Handler>
 void async_teardown(boost::beast::role_type role, CoalescingStream<NextLayer>& stream,
                     Handler&& handler) {
-  using boost::beast::websocket::async_teardown;
-  async_teardown(role, stream.next_layer(), std::forward<Handler>(handler));
+  stream.async_release([&stream, role, handler = std::forward<Handler>(handler)](
+                           boost::system::error_code, std::size_t) mutable {
+    using boost::beast::websocket::async_teardown;
+    async_teardown(role, stream.next_layer(), std::move(handler));
+  });
 }
 
 }  // namespace sb::api

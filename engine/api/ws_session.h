@@ -174,6 +174,9 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
                     [self = this->shared_from_this()](boost::beast::error_code) {
                       self->close_timer_.cancel();
                     });
+    // Frames held for a burst go now: the close frame must not wait behind them for a release
+    // that the writes queued behind the close would never reach.
+    if (ws_.next_layer().holding()) keep_alive_until_sent();
     // A peer that reads nothing would hold the close (queued behind a stuck write) forever.
     close_timer_.expires_after(context_.limits.write_timeout);
     close_timer_.async_wait([self = this->shared_from_this()](boost::beast::error_code ec) {
@@ -186,6 +189,14 @@ class WsSession final : public std::enable_shared_from_this<WsSession<Stream>>,
     closing_ = true;
     io_.hub().remove(this);
     io_.untrack(this);
+    keep_alive_until_sent();
+  }
+
+  // Releases what is held, and keeps the session (its stream layer with it) alive until every
+  // write under way has ended, even one made for a frame the WebSocket stream sent by itself.
+  void keep_alive_until_sent() {
+    ws_.next_layer().async_release(
+        [self = this->shared_from_this()](boost::beast::error_code, std::size_t) {});
   }
 
   // A client that sends faster than it reads its answers is not read from while this many of
